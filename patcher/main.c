@@ -1,0 +1,151 @@
+/* main.c: falcon-patcher. argv -> options -> task definition -> plan ->
+ * image lookups -> patch -> output. Only this file decides exit codes, and
+ * nothing reaches stdout unless the whole patch succeeded. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "atomic_write.h"
+#include "err.h"
+#include "image_config.h"
+#include "json_doc.h"
+#include "options.h"
+#include "patch.h"
+#include "plan.h"
+#include "slurp.h"
+#include "taskdef.h"
+
+#ifndef FC_VERSION
+#define FC_VERSION "dev"
+#endif
+
+enum {
+	EXIT_PATCHED = 0,
+	EXIT_SYSTEM = 1, /* I/O or memory: retrying may help */
+	EXIT_INPUT = 2,  /* flags or task definition: the user must change them */
+	EXIT_LOOKUP = 3, /* an image's ENTRYPOINT/CMD could not be read */
+};
+
+/* A definition file with this much white space is not a task definition. */
+#define MAX_INPUT_BYTES (1024 * 1024)
+
+static int exit_code(const struct fc_err *e)
+{
+	switch (e->kind) {
+	case FC_ERR_USAGE:
+	case FC_ERR_INPUT:
+		return EXIT_INPUT;
+	case FC_ERR_LOOKUP:
+		return EXIT_LOOKUP;
+	default:
+		return EXIT_SYSTEM;
+	}
+}
+
+static void note(const char *what, const char *list)
+{
+	if (*list)
+		fprintf(stderr, "falcon-patcher: note: %s: %s\n", what, list);
+}
+
+/* Everything that can fail, in order; leaves the finished text in *out. */
+static int run(const struct patcher_opts *o, char **out, size_t *out_len,
+	       struct fc_err *e)
+{
+	struct taskdef td = { 0 };
+	struct plan plan = { 0 };
+	char *text = NULL, *compact = NULL;
+	size_t len, compact_len;
+	int rc = -1;
+
+	if (options_check(o, e) < 0 ||
+	    slurp(o->spec_stdin ? "-" : o->spec_file, MAX_INPUT_BYTES,
+		  "task definition", &text, &len, e) < 0 ||
+	    taskdef_load(text, len, &td, e) < 0)
+		goto out;
+	note("removed output-only keys that ECS would reject on register",
+	     td.removed);
+	note("kept top-level keys that RegisterTaskDefinition does not list",
+	     td.unknown);
+	if (plan_make(&td, &plan, e) < 0)
+		goto out;
+	if (plan.injected == 0)
+		fputs("falcon-patcher: note: every container has injection "
+		      "disabled; the definition is not patched\n", stderr);
+	struct lookup_opts lo = { .pulltoken = o->pulltoken, .arch = td.arch };
+	struct patch_params pp = {
+		.cid = o->cid,
+		.image = o->image,
+		.falconctl_opts = o->falconctl_opts,
+		.secret_arn = o->secret_arn,
+	};
+
+	if (image_config_resolve(&plan, &lo, e) < 0 ||
+	    patch_apply(&td, &plan, &pp, e) < 0)
+		goto out;
+	/* ECS measures the request, which the AWS CLI sends without spaces. */
+	compact = json_doc_print(td.root, 0, &compact_len);
+	*out = json_doc_print(td.root, 1, out_len);
+	if (!compact || !*out) {
+		fc_fail(e, FC_ERR_SYSTEM, "out of memory");
+		goto out;
+	}
+	if (compact_len > TASKDEF_MAX_BYTES) {
+		fc_fail(e, FC_ERR_INPUT,
+			"the patched task definition is %zu bytes, over ECS's limit "
+			"of %d: shorten it (environment values are the usual bulk), "
+			"or move containers to another task definition",
+			compact_len, TASKDEF_MAX_BYTES);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+	}
+	free(compact);
+	free(text);
+	plan_free(&plan);
+	taskdef_free(&td);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct patcher_opts o;
+	struct fc_err e = { 0 };
+	char *out = NULL;
+	size_t len = 0;
+
+	if (options_parse(argc, argv, &o, &e) < 0) {
+		fprintf(stderr, "falcon-patcher: %s\n", e.msg);
+		return EXIT_INPUT;
+	}
+	if (o.help) {
+		fputs(options_usage, stdout);
+		return fflush(stdout) == 0 ? EXIT_PATCHED : EXIT_SYSTEM;
+	}
+	if (o.version) {
+		printf("falcon-patcher %s\n", FC_VERSION);
+		return fflush(stdout) == 0 ? EXIT_PATCHED : EXIT_SYSTEM;
+	}
+	if (run(&o, &out, &len, &e) < 0) {
+		fprintf(stderr, "falcon-patcher: %s\n", e.msg);
+		return exit_code(&e);
+	}
+	int rc = EXIT_PATCHED;
+
+	if (o.output) {
+		if (atomic_write(o.output, out, len, 0666, &e) < 0) {
+			fprintf(stderr, "falcon-patcher: %s\n", e.msg);
+			rc = EXIT_SYSTEM;
+		}
+	} else if (write_all(STDOUT_FILENO, out, len) < 0) {
+		perror("falcon-patcher: writing the patched definition to stdout");
+		rc = EXIT_SYSTEM;
+	}
+	free(out);
+	return rc;
+}

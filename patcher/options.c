@@ -1,0 +1,204 @@
+/* options.c: parsing and checking the patcher's flags.
+ *
+ * The original tool is written in Go, so its users pass `-flag value` and
+ * `-flag=value`; GNU habits give `--flag`. All of them are accepted, and so is
+ * the en dash that the product guide's "–ecs-spec" carries from a word
+ * processor, because users paste it. */
+#include "options.h"
+
+#include <stddef.h>
+#include <string.h>
+#include <strings.h>
+
+const char options_usage[] =
+"usage: falcon-patcher -cid CID -image IMAGE (-ecs-spec-file PATH | -ecs-spec)\n"
+"                      [-pulltoken TOKEN] [-secret-arn ARN]\n"
+"                      [-falconctl-opts OPTS] [-o FILE]\n"
+"       falcon-patcher -h | -version\n"
+"\n"
+"Reads an ECS task definition and writes it patched to run the Falcon\n"
+"Container sensor in every application container.\n"
+"\n"
+"  -cid CID              customer ID with checksum, XXXXXXXX...XX-YY\n"
+"  -image IMAGE          falcon-container image the init container runs\n"
+"  -ecs-spec-file PATH   task definition file (\"-\" reads stdin)\n"
+"  -ecs-spec             read the task definition from stdin\n"
+"  -pulltoken TOKEN      base64 docker config.json with registry credentials,\n"
+"                        used to read images' ENTRYPOINT/CMD\n"
+"  -secret-arn ARN       Secrets Manager ARN for pulling IMAGE; becomes the\n"
+"                        init container's repositoryCredentials\n"
+"  -falconctl-opts OPTS  extra sensor options, e.g. \"--trace=info\"\n"
+"  -o FILE               write to FILE atomically instead of stdout\n"
+"  -h, -help             show this text\n"
+"  -version              show the version\n"
+"\n"
+"Flags may also be written with two dashes and as -flag=value.\n"
+"Exit status: 0 patched, 1 system error, 2 bad flags or bad task definition,\n"
+"3 image metadata could not be read from a registry.\n";
+
+enum flag_type { FLAG_STRING, FLAG_BOOL };
+
+struct flag {
+	const char *name;
+	enum flag_type type;
+	size_t field; /* offset of the member in struct patcher_opts */
+};
+
+#define STR(n, m) { n, FLAG_STRING, offsetof(struct patcher_opts, m) }
+#define BOOL(n, m) { n, FLAG_BOOL, offsetof(struct patcher_opts, m) }
+
+static const struct flag flags[] = {
+	STR("cid", cid),
+	STR("image", image),
+	STR("pulltoken", pulltoken),
+	STR("ecs-spec-file", spec_file),
+	BOOL("ecs-spec", spec_stdin),
+	STR("secret-arn", secret_arn),
+	STR("falconctl-opts", falconctl_opts),
+	STR("o", output),
+	BOOL("h", help),
+	BOOL("help", help),
+	BOOL("version", version),
+};
+
+/* Strips one or two leading dashes (or an en/em dash); NULL if not a flag. */
+static const char *flag_body(const char *arg)
+{
+	static const char *const dashes[] = { "--", "\xe2\x80\x93", "\xe2\x80\x94", "-" };
+
+	if (strcmp(arg, "-") == 0)
+		return NULL;
+	for (size_t i = 0; i < sizeof dashes / sizeof *dashes; i++) {
+		size_t n = strlen(dashes[i]);
+
+		if (strncmp(arg, dashes[i], n) == 0 && arg[n] != '\0')
+			return arg + n;
+	}
+	return NULL;
+}
+
+static const struct flag *find_flag(const char *body, size_t len)
+{
+	for (size_t i = 0; i < sizeof flags / sizeof *flags; i++)
+		if (strlen(flags[i].name) == len &&
+		    strncmp(flags[i].name, body, len) == 0)
+			return &flags[i];
+	return NULL;
+}
+
+int options_parse(int argc, char **argv, struct patcher_opts *o,
+		  struct fc_err *e)
+{
+	memset(o, 0, sizeof *o);
+	for (int i = 1; i < argc; i++) {
+		const char *body = flag_body(argv[i]);
+
+		if (!body)
+			return fc_fail(e, FC_ERR_USAGE,
+				       "unexpected argument \"%s\": every input is given "
+				       "by a flag (see -h)", argv[i]);
+		const char *eq = strchr(body, '=');
+		size_t len = eq ? (size_t)(eq - body) : strlen(body);
+		const struct flag *f = find_flag(body, len);
+
+		if (!f)
+			return fc_fail(e, FC_ERR_USAGE,
+				       "unknown flag \"%s\" (see -h for the flags)",
+				       argv[i]);
+		char *field = (char *)o + f->field;
+
+		if (f->type == FLAG_BOOL) {
+			int on = 1;
+
+			if (eq && strcasecmp(eq + 1, "true") != 0) {
+				if (strcasecmp(eq + 1, "false") != 0)
+					return fc_fail(e, FC_ERR_USAGE,
+						       "flag -%s takes no value, or =true/=false",
+						       f->name);
+				on = 0;
+			}
+			*(int *)(void *)field = on;
+			continue;
+		}
+		const char *val = eq ? eq + 1 : NULL;
+
+		if (!val) {
+			if (i + 1 >= argc)
+				return fc_fail(e, FC_ERR_USAGE,
+					       "flag -%s needs a value", f->name);
+			val = argv[++i];
+		}
+		*(const char **)(void *)field = val;
+	}
+	return 0;
+}
+
+static int is_hex(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strchr("0123456789abcdefABCDEF", s[i]) || s[i] == '\0')
+			return 0;
+	return 1;
+}
+
+/* arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE; region may be empty, as in
+ * the guide's own example "arn:aws:secretsmanager::532730071073:secret:test". */
+static int is_arn(const char *s)
+{
+	const char *part[6];
+	size_t len[6];
+	const char *p = s;
+
+	for (int i = 0; i < 6; i++) {
+		const char *colon = i < 5 ? strchr(p, ':') : p + strlen(p);
+
+		if (!colon)
+			return 0;
+		part[i] = p;
+		len[i] = (size_t)(colon - p);
+		p = colon + 1;
+	}
+	return len[0] == 3 && strncmp(part[0], "arn", 3) == 0 && len[1] > 0 &&
+	       len[2] > 0 && len[5] > 0 && !strpbrk(s, " \t\n");
+}
+
+int options_check(const struct patcher_opts *o, struct fc_err *e)
+{
+	if (!o->cid)
+		return fc_fail(e, FC_ERR_USAGE,
+			       "missing -cid: pass your customer ID with its checksum, "
+			       "as shown in Hosts Management > Sensor Downloads");
+	if (strlen(o->cid) != 35 || !is_hex(o->cid, 32) || o->cid[32] != '-' ||
+	    !is_hex(o->cid + 33, 2))
+		return fc_fail(e, FC_ERR_USAGE,
+			       "-cid \"%s\" is not a customer ID: expected 32 hex digits, "
+			       "'-', and a 2-digit checksum (XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX-YY)",
+			       o->cid);
+	if (!o->image || !*o->image)
+		return fc_fail(e, FC_ERR_USAGE,
+			       "missing -image: pass the falcon-container image the init "
+			       "container runs, e.g. 123456789012.dkr.ecr.us-east-1."
+			       "amazonaws.com/falcon-sensor/falcon-container:TAG");
+	if (strpbrk(o->image, " \t\n\r"))
+		return fc_fail(e, FC_ERR_USAGE,
+			       "-image \"%s\" contains white space; an image reference "
+			       "cannot", o->image);
+	if (o->spec_file && o->spec_stdin)
+		return fc_fail(e, FC_ERR_USAGE,
+			       "both -ecs-spec-file and -ecs-spec given: pass one "
+			       "(-ecs-spec reads the definition from stdin)");
+	if (!o->spec_file && !o->spec_stdin)
+		return fc_fail(e, FC_ERR_USAGE,
+			       "no task definition: pass -ecs-spec-file PATH, or "
+			       "-ecs-spec with the definition on stdin");
+	if (o->secret_arn && !is_arn(o->secret_arn))
+		return fc_fail(e, FC_ERR_USAGE,
+			       "-secret-arn \"%s\" is not an ARN: expected "
+			       "arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME",
+			       o->secret_arn);
+	if (o->falconctl_opts && strstr(o->falconctl_opts, "--cid"))
+		return fc_fail(e, FC_ERR_USAGE,
+			       "-falconctl-opts contains --cid; give the customer ID "
+			       "with -cid only");
+	return 0;
+}

@@ -1,0 +1,31 @@
+/* options.h: the patcher's command line, spelled as the product guide spells
+ * it (Go-style single-dash flags), with the double-dash forms accepted too. */
+#ifndef FC_PATCHER_OPTIONS_H
+#define FC_PATCHER_OPTIONS_H
+
+#include "err.h"
+
+struct patcher_opts {
+	const char *cid;            /* -cid: 32 hex digits, '-', 2 hex digits */
+	const char *image;          /* -image: the init container's image */
+	const char *pulltoken;      /* -pulltoken: base64 docker config.json */
+	const char *spec_file;      /* -ecs-spec-file PATH ("-" is stdin) */
+	int spec_stdin;             /* -ecs-spec: the definition on stdin */
+	const char *secret_arn;     /* -secret-arn: init repositoryCredentials */
+	const char *falconctl_opts; /* -falconctl-opts: appended to --cid= */
+	const char *output;         /* -o FILE: written atomically */
+	int help, version;
+};
+
+/* Fills o from argv. Returns 0, or -1 with FC_ERR_USAGE. A successful parse
+ * with help or version set needs no further checks. */
+int options_parse(int argc, char **argv, struct patcher_opts *o,
+		  struct fc_err *e);
+
+/* Checks that the flags a patch needs are present and well formed. */
+int options_check(const struct patcher_opts *o, struct fc_err *e);
+
+/* The -h text. */
+extern const char options_usage[];
+
+#endif
