@@ -17,8 +17,14 @@
  * command) to reach it. */
 #define FC_INIT_PROGRAM "/opt/CrowdStrike/falcon-init"
 
-/* The launcher as the application container sees it, on the shared volume. */
-#define FC_LAUNCHER FC_VOLUME_PATH "/falcon-launcher"
+/* The payload directory on the shared volume. The init fills a temporary
+ * directory beside it and renames it into place, so the application sees
+ * the whole payload or none of it (the volume root itself cannot be renamed). */
+#define FC_PAYLOAD_DIR FC_VOLUME_PATH "/falcon"
+
+/* The launcher and the sensor as the application container sees them. */
+#define FC_LAUNCHER FC_PAYLOAD_DIR "/falcon-launcher"
+#define FC_SENSOR FC_PAYLOAD_DIR "/falcon-sensor"
 
 /* Environment of a patched application container:
  * FC_ENV_OPTS        the sensor's options, "--cid=<CID> <falconctl-opts>";
