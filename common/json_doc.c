@@ -1,8 +1,9 @@
 /* json_doc.c: strict JSON parsing that keeps numbers exact, and a printer. */
 #include "json_doc.h"
 
-#include <stdlib.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Where each number literal sits in the text, in document order. A depth-first
@@ -11,6 +12,7 @@ struct lexemes {
 	size_t *off;
 	size_t *len;
 	size_t n, cap, next;
+	size_t bad; /* offset of the first malformed number, or SIZE_MAX */
 };
 
 static void where(const char *s, size_t off, size_t *line, size_t *col)
@@ -95,6 +97,42 @@ static int push_lexeme(struct lexemes *lx, size_t off, size_t len)
 	return 0;
 }
 
+/* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF), or 0. The AWS CLI refuses
+ * a file that is not UTF-8, so the patcher must not pass one through. */
+static size_t utf8_len(const unsigned char *p, size_t left)
+{
+	unsigned char lo = 0x80, hi = 0xBF;
+	size_t n;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xC2 && p[0] <= 0xDF)
+		n = 2;
+	else if (p[0] >= 0xE0 && p[0] <= 0xEF)
+		n = 3;
+	else if (p[0] >= 0xF0 && p[0] <= 0xF4)
+		n = 4;
+	else
+		return 0;
+	if (left < n)
+		return 0;
+	if (p[0] == 0xE0)
+		lo = 0xA0;
+	else if (p[0] == 0xED)
+		hi = 0x9F;
+	else if (p[0] == 0xF0)
+		lo = 0x90;
+	else if (p[0] == 0xF4)
+		hi = 0x8F;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xBF)
+			return 0;
+	return n;
+}
+
 static int is_number_char(char c)
 {
 	return (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.' ||
@@ -115,8 +153,17 @@ static int scan(const char *s, size_t n, struct lexemes *lx, const char *what,
 			return fail_at(e, what, s, i, "a NUL byte");
 		if (c == '"') {
 			for (i++; i < n && s[i] != '"'; i++) {
+				size_t u = utf8_len((const unsigned char *)s + i, n - i);
+
 				if (s[i] == '\0')
 					return fail_at(e, what, s, i, "a NUL byte");
+				if (u == 0)
+					return fail_at(e, what, s, i,
+						       "bytes that are not UTF-8 in a string");
+				if (u > 1) {
+					i += u - 1;
+					continue;
+				}
 				if (s[i] != '\\')
 					continue;
 				/* cJSON would cut the string short at an escaped NUL. */
@@ -138,8 +185,11 @@ static int scan(const char *s, size_t n, struct lexemes *lx, const char *what,
 
 			while (i < n && is_number_char(s[i]))
 				i++;
-			if (!is_json_number(s + start, i - start))
-				return fail_at(e, what, s, start, "a malformed number");
+			/* Reported only if cJSON finds no earlier error, so
+			 * that text which is not JSON at all is named as such. */
+			if (!is_json_number(s + start, i - start) &&
+			    lx->bad == SIZE_MAX)
+				lx->bad = start;
 			if (push_lexeme(lx, start, i - start) < 0)
 				return fc_fail(e, FC_ERR_SYSTEM, "out of memory");
 			i--;
@@ -187,6 +237,7 @@ static int check_unique_keys(const cJSON *obj, const char *what,
 }
 
 /* Depth-first, in document order: swaps each number for its exact text. */
+/* NOLINTNEXTLINE(misc-no-recursion): scan() bounded the depth to 64. */
 static int restore(cJSON *v, const char *text, struct lexemes *lx,
 		   const char *what, struct fc_err *e)
 {
@@ -214,7 +265,7 @@ static int restore(cJSON *v, const char *text, struct lexemes *lx,
 cJSON *json_doc_parse(const char *text, size_t len, const char *what,
 		      struct fc_err *e)
 {
-	struct lexemes lx = { 0 };
+	struct lexemes lx = { .bad = SIZE_MAX };
 	const char *end = NULL;
 	cJSON *root = NULL;
 
@@ -244,6 +295,10 @@ cJSON *json_doc_parse(const char *text, size_t len, const char *what,
 				"extra text after the JSON value");
 			goto fail;
 		}
+	}
+	if (lx.bad != SIZE_MAX) {
+		fail_at(e, what, text, lx.bad, "a malformed number");
+		goto fail;
 	}
 	if (restore(root, text, &lx, what, e) < 0)
 		goto fail;
@@ -334,6 +389,9 @@ static void put_string(struct out *o, const char *s)
 	put(o, "\"", 1);
 }
 
+/* As deep as the tree: JSON_DOC_MAX_DEPTH for parsed trees, plus the few
+ * levels the patcher adds. */
+/* NOLINTNEXTLINE(misc-no-recursion): the depth is bounded, see above. */
 static void put_value(struct out *o, const cJSON *v, int pretty, int depth)
 {
 	char num[64];

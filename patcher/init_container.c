@@ -94,3 +94,18 @@ int init_volume_add(cJSON *root)
 	}
 	return 0;
 }
+
+void init_volume_remove(cJSON *root)
+{
+	cJSON *volumes = cJSON_GetObjectItemCaseSensitive(root, "volumes");
+	cJSON *v;
+
+	cJSON_ArrayForEach(v, volumes) {
+		const cJSON *n = cJSON_GetObjectItemCaseSensitive(v, "name");
+
+		if (cJSON_IsString(n) && strcmp(n->valuestring, FC_VOLUME) == 0) {
+			cJSON_Delete(cJSON_DetachItemViaPointer(volumes, v));
+			return;
+		}
+	}
+}

@@ -14,4 +14,8 @@ cJSON *init_container_new(const char *image, const char *secret_arn,
 /* Adds the shared volume to root's "volumes" unless it is there. */
 int init_volume_add(cJSON *root);
 
+/* Removes the shared volume from root's "volumes", for a re-patch that
+ * removes the old init container and adds none. */
+void init_volume_remove(cJSON *root);
+
 #endif

@@ -8,6 +8,10 @@
 #include "entrypoint.h"
 #include "init_container.h"
 #include "inject.h"
+#include "json_doc.h"
+
+/* MiB reserved for the init container when the task sets no memory. */
+#define INIT_MEMORY_MIB 32
 
 static char *sensor_options(const struct patch_params *pp)
 {
@@ -73,6 +77,14 @@ int patch_apply(struct taskdef *td, const struct plan *p,
 		init = init_container_new(pp->image, pp->secret_arn, init_log_config(p));
 		if (!init)
 			goto oom;
+		/* On EC2, a task without task-level memory needs a memory size
+		 * on every container; the copy needs very little. */
+		if (!cJSON_GetObjectItemCaseSensitive(td->root, "memory") &&
+		    json_doc_put(init, "memoryReservation",
+				 cJSON_CreateNumber(INIT_MEMORY_MIB)) < 0) {
+			cJSON_Delete(init);
+			goto oom;
+		}
 	}
 	for (int i = 0; i < p->n; i++) {
 		const struct plan_container *pc = &p->c[i];
@@ -93,6 +105,10 @@ int patch_apply(struct taskdef *td, const struct plan *p,
 		}
 		if (init_volume_add(td->root) < 0)
 			goto oom;
+	} else if (p->repatch) {
+		/* The old init is gone and no container needs a new one: its
+		 * volume must go too, or the next patch takes it for the user's. */
+		init_volume_remove(td->root);
 	}
 	rc = 0;
 	goto out;

@@ -116,6 +116,13 @@ static int plan_one(struct plan *p, struct plan_container *pc,
 	if (disabled < 0)
 		return -1;
 	if (disabled) {
+		/* Undoing an earlier patch cannot be exact (was SYS_PTRACE the
+		 * user's own?), so ask for the unpatched source instead. */
+		if (is_single(get(pc->def, "entryPoint"), FC_LAUNCHER))
+			return fc_fail(e, FC_ERR_INPUT,
+				       "container \"%s\" has injection disabled but was "
+				       "patched before: patch the unpatched task "
+				       "definition to opt it out", pc->name);
 		pc->action = PLAN_SKIP;
 		return 0;
 	}
@@ -173,6 +180,12 @@ int plan_make(const struct taskdef *td, struct plan *p, struct fc_err *e)
 			       FC_VOLUME);
 	int apps = total - p->repatch;
 
+	/* Removing the old init would leave no container, which ECS refuses. */
+	if (apps == 0)
+		return fc_fail(e, FC_ERR_INPUT,
+			       "task definition has no container but the Falcon init "
+			       "container \"%s\": patch the definition of the "
+			       "application instead", FC_INIT_CONTAINER);
 	if (p->injected > 0 && apps + 1 > TASKDEF_MAX_CONTAINERS)
 		return fc_fail(e, FC_ERR_INPUT,
 			       "task definition has %d containers, and the Falcon init "
