@@ -17,6 +17,12 @@
  * command) to reach it. */
 #define FC_INIT_PROGRAM "/opt/CrowdStrike/falcon-init"
 
+/* Where the image keeps the payload that the init copies, and the name of
+ * the file in it that lists every other file with its size, CRC-32 and mode
+ * (format: init/manifest.h). */
+#define FC_PAYLOAD_SOURCE "/opt/CrowdStrike/payload"
+#define FC_MANIFEST "MANIFEST"
+
 /* The payload directory on the shared volume. The init fills a temporary
  * directory beside it and renames it into place, so the application sees
  * the whole payload or none of it (the volume root itself cannot be renamed). */

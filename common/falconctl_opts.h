@@ -1,0 +1,61 @@
+/* falconctl_opts.h: the falconctl options that this sensor understands, in
+ * one table shared by the launcher (which reads them from FALCONCTL_OPTS)
+ * and the sensor (which gets the understood ones on its command line). */
+#ifndef FC_FALCONCTL_OPTS_H
+#define FC_FALCONCTL_OPTS_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "log.h"
+
+/* What happens to the application when the sensor cannot start. */
+enum fc_fail_mode {
+	FC_FAIL_OPEN = 0, /* run it unprotected, with a loud error line */
+	FC_FAIL_CLOSED,   /* do not run it */
+};
+
+/* Whether the sensor filters syscalls with seccomp (fast, but sets
+ * NO_NEW_PRIVS, which disables setuid in the application) or stops every
+ * syscall with PTRACE_SYSCALL (slower, setuid works). */
+enum fc_seccomp_mode {
+	FC_SECCOMP_ON = 0,
+	FC_SECCOMP_OFF,
+};
+
+struct falconctl_opts {
+	const char *cid;         /* --cid=<32 hex>-<2 hex>; points into words */
+	enum fc_trace trace;     /* --trace=none|err|warn|info|debug, default warn */
+	enum fc_fail_mode fail;  /* --fail=open|closed, default open */
+	const char *tags;        /* --tags=a,b: sensor grouping tags, each of
+				  * letters, digits, '/', '-', '_'; or NULL */
+	const char *sink;        /* --sink=stderr|file:PATH, where events go;
+				  * NULL means stderr */
+	enum fc_seccomp_mode seccomp; /* --seccomp=on|off, default on */
+	const char *container;   /* --container-name=NAME, as in the task
+				  * definition (letters, digits, '_', '-',
+				  * up to 255); or NULL */
+};
+
+/* Sorts words[0..n) into the options this sensor understands, which are
+ * checked and stored in o and listed in known[], and the rest, listed in
+ * unknown[]: the real falconctl has many options this sensor does not
+ * implement (--apd=, --billing=, ...), and a definition written for
+ * it must keep working. known and unknown each have room for n entries.
+ *
+ * Fails with FC_ERR_USAGE on a bad or repeated understood option or a
+ * missing --cid. Every word is looked at even then, so that o->fail is
+ * right in any case: it is FC_FAIL_CLOSED when any --fail word is anything
+ * but "--fail=open", because closed is the only choice a user can have
+ * meant by writing --fail at all. */
+int falconctl_opts_parse(char *const *words, size_t n, struct falconctl_opts *o,
+			 const char **known, size_t *n_known,
+			 const char **unknown, size_t *n_unknown,
+			 struct fc_err *e);
+
+/* The fail mode of a FALCONCTL_OPTS text that cannot be split into words
+ * (an unterminated quote): closed if "--fail" appears anywhere other than
+ * as "--fail=open" followed by a blank or the end. */
+enum fc_fail_mode falconctl_fail_mode_of_text(const char *text);
+
+#endif
