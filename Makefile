@@ -15,35 +15,86 @@ CFLAGS += -std=gnu11 -D_GNU_SOURCE $(WARN) -D_FORTIFY_SOURCE=2 -fstack-protector
 SAN := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 
-COMMON := common/err.c common/json_doc.c common/slurp.c common/atomic_write.c
+COMMON := common/err.c common/json_doc.c common/slurp.c common/atomic_write.c \
+	common/log.c common/strv_json.c common/shell_words.c common/falconctl_opts.c
 PATCHER_LIB := $(COMMON) patcher/options.c patcher/taskdef.c \
 	patcher/entrypoint.c patcher/plan.c patcher/inject.c \
-	patcher/init_container.c patcher/patch.c patcher/image_config.c
+	patcher/init_container.c patcher/patch.c patcher/image_config.c \
+	patcher/base64.c patcher/sha256.c patcher/image_ref.c \
+	patcher/docker_config.c patcher/cred_helper.c patcher/credentials.c \
+	patcher/auth_challenge.c patcher/http_client.c patcher/registry_reply.c \
+	patcher/registry.c
 PATCHER := $(PATCHER_LIB) patcher/main.c
 HEADERS := $(wildcard common/*.h patcher/*.h)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/asan/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all check lint fuzz example clean
-all: $(BUILD)/falcon-patcher
+.PHONY: all check lint fuzz example clean payload
+all: $(BUILD)/falcon-patcher $(BUILD)/falcon-init payload
 
 $(BUILD)/falcon-patcher: $(PATCHER) $(HEADERS) Makefile
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $(PATCHER) -lcjson
+	$(CC) $(CFLAGS) -o $@ $(PATCHER) -lcjson -lcurl
+
+# The runtime: falcon-init (the init container's command) and the payload it
+# copies to the task volume, all static so that they run in any image
+# (Debian, Alpine, distroless, scratch). falcon-init writes the MANIFEST, so
+# its format has one implementation (init/manifest.h).
+RT_COMMON := common/err.c common/log.c
+INIT := $(RT_COMMON) common/atomic_write.c init/main.c init/install.c \
+	init/manifest.c init/remove_tree.c
+LAUNCHER := $(RT_COMMON) common/strv_json.c common/shell_words.c \
+	common/falconctl_opts.c launcher/main.c launcher/app_argv.c \
+	launcher/lookpath.c launcher/sensor_start.c
+# The sensor less main.c, for its unit tests and fuzz targets too.
+SENSOR_LIB := $(RT_COMMON) common/falconctl_opts.c sensor-shim/signals.c \
+	sensor-shim/spawn.c sensor-shim/sigforward.c sensor-shim/protect.c \
+	sensor-shim/trace_spec.c sensor-shim/spec_rules.c \
+	sensor-shim/seccomp_filter.c sensor-shim/tracer.c sensor-shim/regs_arch.c \
+	sensor-shim/tracee_mem.c sensor-shim/syscall_decode.c sensor-shim/procfs.c \
+	sensor-shim/proc_table.c sensor-shim/verdict.c sensor-shim/json_out.c \
+	sensor-shim/ocsf.c sensor-shim/sink.c
+SENSOR := $(SENSOR_LIB) sensor-shim/main.c
+SENSOR_LIBS := -lseccomp -lcap-ng -lpthread
+RT_HEADERS := $(HEADERS) $(wildcard init/*.h launcher/*.h sensor-shim/*.h)
+
+$(BUILD)/falcon-init: $(INIT) $(RT_HEADERS) Makefile
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Iinit -static -o $@ $(INIT) -lz
+
+$(BUILD)/payload/falcon-launcher: $(LAUNCHER) $(RT_HEADERS) Makefile
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Ilauncher -static -o $@ $(LAUNCHER)
+
+$(BUILD)/payload/falcon-sensor: $(SENSOR) $(RT_HEADERS) Makefile
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Isensor-shim -static -o $@ $(SENSOR) $(SENSOR_LIBS)
+
+$(BUILD)/payload/MANIFEST: $(BUILD)/falcon-init $(BUILD)/payload/falcon-launcher \
+		$(BUILD)/payload/falcon-sensor
+	$(BUILD)/falcon-init --write-manifest $(BUILD)/payload
+
+payload: $(BUILD)/payload/MANIFEST
+
+$(BUILD)/asan/test_lookpath: tests/unit/test_lookpath.c tests/unit/unit.h \
+		launcher/lookpath.c launcher/lookpath.h common/err.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SAN) -U_FORTIFY_SOURCE -Itests/unit -Ilauncher -o $@ $< \
+		launcher/lookpath.c common/err.c
 
 # The same program under AddressSanitizer and UBSan; the golden tests run
 # through it as well as through the release build.
 $(BUILD)/asan/falcon-patcher: $(PATCHER) $(HEADERS) Makefile
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN) -U_FORTIFY_SOURCE -o $@ $(PATCHER) -lcjson
+	$(CC) $(CFLAGS) $(SAN) -U_FORTIFY_SOURCE -o $@ $(PATCHER) -lcjson -lcurl
 
 $(BUILD)/asan/test_%: tests/unit/test_%.c tests/unit/unit.h $(PATCHER_LIB) $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN) -U_FORTIFY_SOURCE -Itests/unit -o $@ $< $(PATCHER_LIB) -lcjson
+	$(CC) $(CFLAGS) $(SAN) -U_FORTIFY_SOURCE -Itests/unit -o $@ $< $(PATCHER_LIB) -lcjson -lcurl
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(PATCHER_LIB) $(HEADERS)
 	@mkdir -p $(@D)
 	$(CLANG) -std=gnu11 -D_GNU_SOURCE -g -O1 -Icommon -Ipatcher \
-		-fsanitize=fuzzer,address,undefined -o $@ $< $(PATCHER_LIB) -lcjson
+		-fsanitize=fuzzer,address,undefined -o $@ $< $(PATCHER_LIB) -lcjson -lcurl
 
 fuzz: $(patsubst tests/fuzz/fuzz_%.c,$(BUILD)/fuzz/fuzz_%,$(wildcard tests/fuzz/fuzz_*.c))
 

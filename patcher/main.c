@@ -73,7 +73,14 @@ static int run(const struct patcher_opts *o, char **out, size_t *out_len,
 	if (plan.injected == 0)
 		fputs("falcon-patcher: note: every container has injection "
 		      "disabled; the definition is not patched\n", stderr);
-	struct lookup_opts lo = { .pulltoken = o->pulltoken, .arch = td.arch };
+	struct lookup_opts lo = {
+		.pulltoken = o->pulltoken,
+		.arch = td.arch,
+		.docker_config = o->docker_config,
+		.registry_ca = o->registry_ca,
+		.insecure = o->insecure.v,
+		.n_insecure = o->insecure.n,
+	};
 	struct patch_params pp = {
 		.cid = o->cid,
 		.image = o->image,

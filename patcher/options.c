@@ -12,8 +12,9 @@
 
 const char options_usage[] =
 "usage: falcon-patcher -cid CID -image IMAGE (-ecs-spec-file PATH | -ecs-spec)\n"
-"                      [-pulltoken TOKEN] [-secret-arn ARN]\n"
-"                      [-falconctl-opts OPTS] [-o FILE]\n"
+"                      [-pulltoken TOKEN] [-docker-config PATH]\n"
+"                      [-registry-ca FILE] [-insecure-registry HOST[:PORT]]...\n"
+"                      [-secret-arn ARN] [-falconctl-opts OPTS] [-o FILE]\n"
 "       falcon-patcher -h | -version\n"
 "\n"
 "Reads an ECS task definition and writes it patched to run the Falcon\n"
@@ -25,6 +26,14 @@ const char options_usage[] =
 "  -ecs-spec             read the task definition from stdin\n"
 "  -pulltoken TOKEN      base64 docker config.json with registry credentials,\n"
 "                        used to read images' ENTRYPOINT/CMD\n"
+"  -docker-config PATH   docker config.json to take registry credentials from\n"
+"                        (auths, credHelpers, credsStore) when -pulltoken has\n"
+"                        none for a registry; default $DOCKER_CONFIG/config.json\n"
+"                        or ~/.docker/config.json\n"
+"  -registry-ca FILE     PEM CA certificate(s) to trust for registries, in\n"
+"                        addition to the system's\n"
+"  -insecure-registry HOST[:PORT]\n"
+"                        talk plain HTTP to this registry (repeatable)\n"
 "  -secret-arn ARN       Secrets Manager ARN for pulling IMAGE; becomes the\n"
 "                        init container's repositoryCredentials\n"
 "  -falconctl-opts OPTS  extra sensor options, e.g. \"--trace=info\"\n"
@@ -36,7 +45,7 @@ const char options_usage[] =
 "Exit status: 0 patched, 1 system error, 2 bad flags or bad task definition,\n"
 "3 image metadata could not be read from a registry.\n";
 
-enum flag_type { FLAG_STRING, FLAG_BOOL };
+enum flag_type { FLAG_STRING, FLAG_BOOL, FLAG_LIST };
 
 struct flag {
 	const char *name;
@@ -46,6 +55,7 @@ struct flag {
 
 #define STR(n, m) { n, FLAG_STRING, offsetof(struct patcher_opts, m) }
 #define BOOL(n, m) { n, FLAG_BOOL, offsetof(struct patcher_opts, m) }
+#define LIST(n, m) { n, FLAG_LIST, offsetof(struct patcher_opts, m) }
 
 static const struct flag flags[] = {
 	STR("cid", cid),
@@ -56,6 +66,9 @@ static const struct flag flags[] = {
 	STR("secret-arn", secret_arn),
 	STR("falconctl-opts", falconctl_opts),
 	STR("o", output),
+	STR("docker-config", docker_config),
+	STR("registry-ca", registry_ca),
+	LIST("insecure-registry", insecure),
 	BOOL("h", help),
 	BOOL("help", help),
 	BOOL("version", version),
@@ -86,13 +99,34 @@ static const struct flag *find_flag(const char *body, size_t len)
 	return NULL;
 }
 
+/* A word of base64 (a piece of a token split at its line breaks). */
+static int looks_base64(const char *s)
+{
+	size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			  "0123456789+/=");
+
+	return n > 0 && s[n] == '\0';
+}
+
 int options_parse(int argc, char **argv, struct patcher_opts *o,
 		  struct fc_err *e)
 {
+	const struct flag *last = NULL; /* the flag whose value came last */
+
 	memset(o, 0, sizeof *o);
 	for (int i = 1; i < argc; i++) {
 		const char *body = flag_body(argv[i]);
 
+		if (!body && last && strcmp(last->name, "pulltoken") == 0 &&
+		    looks_base64(argv[i]))
+			/* `-pulltoken $PULL_TOKEN` unquoted, with a token that
+			 * `base64` wrapped at 76 columns. */
+			return fc_fail(e, FC_ERR_USAGE,
+				       "unexpected argument \"%.40s%s\" after the "
+				       "-pulltoken value: the token has line breaks and was "
+				       "split into words; make it with `base64 -w 0` and "
+				       "quote it: -pulltoken \"$PULL_TOKEN\"", argv[i],
+				       strlen(argv[i]) > 40 ? "..." : "");
 		if (!body)
 			return fc_fail(e, FC_ERR_USAGE,
 				       "unexpected argument \"%s\": every input is given "
@@ -101,6 +135,7 @@ int options_parse(int argc, char **argv, struct patcher_opts *o,
 		size_t len = eq ? (size_t)(eq - body) : strlen(body);
 		const struct flag *f = find_flag(body, len);
 
+		last = NULL;
 		if (!f)
 			return fc_fail(e, FC_ERR_USAGE,
 				       "unknown flag \"%s\" (see -h for the flags)",
@@ -128,8 +163,34 @@ int options_parse(int argc, char **argv, struct patcher_opts *o,
 					       "flag -%s needs a value", f->name);
 			val = argv[++i];
 		}
+		last = f;
+		if (f->type == FLAG_LIST) {
+			struct opt_list *l = (struct opt_list *)(void *)field;
+
+			if (l->n == OPTIONS_LIST_MAX)
+				return fc_fail(e, FC_ERR_USAGE,
+					       "flag -%s is given more than %d times",
+					       f->name, OPTIONS_LIST_MAX);
+			l->v[l->n++] = val;
+			continue;
+		}
 		*(const char **)(void *)field = val;
 	}
+	return 0;
+}
+
+/* HOST[:PORT] as -insecure-registry takes it: no scheme, no path. */
+static int check_registry_host(const char *v, struct fc_err *e)
+{
+	if (strstr(v, "://"))
+		return fc_fail(e, FC_ERR_USAGE,
+			       "-insecure-registry \"%s\": give HOST[:PORT] without "
+			       "a scheme, e.g. registry.local:5000", v);
+	if (!*v || strpbrk(v, "/ \t\n\r@"))
+		return fc_fail(e, FC_ERR_USAGE,
+			       "-insecure-registry \"%s\" is not HOST[:PORT] (a "
+			       "registry host name, as it appears before the first "
+			       "'/' of an image name)", v);
 	return 0;
 }
 
@@ -200,5 +261,12 @@ int options_check(const struct patcher_opts *o, struct fc_err *e)
 		return fc_fail(e, FC_ERR_USAGE,
 			       "-falconctl-opts contains --cid; give the customer ID "
 			       "with -cid only");
+	for (int i = 0; i < o->insecure.n; i++)
+		if (check_registry_host(o->insecure.v[i], e) < 0)
+			return -1;
+	if (o->docker_config && !*o->docker_config)
+		return fc_fail(e, FC_ERR_USAGE, "-docker-config needs a file path");
+	if (o->registry_ca && !*o->registry_ca)
+		return fc_fail(e, FC_ERR_USAGE, "-registry-ca needs a file path");
 	return 0;
 }

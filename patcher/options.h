@@ -5,6 +5,14 @@
 
 #include "err.h"
 
+/* How many times a repeatable flag may be given. */
+#define OPTIONS_LIST_MAX 16
+
+struct opt_list {
+	const char *v[OPTIONS_LIST_MAX];
+	int n;
+};
+
 struct patcher_opts {
 	const char *cid;            /* -cid: 32 hex digits, '-', 2 hex digits */
 	const char *image;          /* -image: the init container's image */
@@ -14,6 +22,9 @@ struct patcher_opts {
 	const char *secret_arn;     /* -secret-arn: init repositoryCredentials */
 	const char *falconctl_opts; /* -falconctl-opts: appended to --cid= */
 	const char *output;         /* -o FILE: written atomically */
+	const char *docker_config;  /* -docker-config PATH: registry credentials */
+	const char *registry_ca;    /* -registry-ca FILE: extra CA certificates */
+	struct opt_list insecure;   /* -insecure-registry HOST[:PORT], repeatable */
 	int help, version;
 };
 

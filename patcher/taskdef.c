@@ -1,6 +1,7 @@
 /* taskdef.c: reading a task definition into a shape the patcher can trust. */
 #include "taskdef.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "json_doc.h"
@@ -40,9 +41,7 @@ static void append_name(char *list, size_t size, const char *name)
 
 	if (used + strlen(name) + 3 >= size)
 		return;
-	if (used)
-		strcat(list, ", ");
-	strcat(list, name);
+	snprintf(list + used, size - used, "%s%s", used ? ", " : "", name);
 }
 
 /* `aws ecs describe-task-definition` prints {"taskDefinition": {...},

@@ -1,0 +1,588 @@
+/* registry.c: the distribution protocol for one image (see registry.h).
+ *
+ * The first request goes out without credentials, and the 401's challenge
+ * says how to authenticate: Basic (ECR, htpasswd registries) or Bearer
+ * through a token server (Docker Hub, GHCR, Harbor, Quay). Answering
+ * whichever the registry asks, instead of assuming Bearer, is what keeps
+ * ECR working. One session per image: a Bearer token is scoped to one
+ * repository anyway. */
+#include "registry.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "auth_challenge.h"
+#include "base64.h"
+#include "registry_reply.h"
+#include "sha256.h"
+
+#define MANIFEST_MAX (4 * 1024 * 1024) /* distribution's own limit */
+#define CONFIG_MAX (16 * 1024 * 1024)
+#define TOKEN_MAX (1024 * 1024)
+#define ERROR_BODY_MAX (256 * 1024)
+
+#define MANIFEST_ACCEPT MT_OCI_INDEX ", " MT_DOCKER_LIST ", " \
+	MT_OCI_MANIFEST ", " MT_DOCKER_MANIFEST
+
+struct session {
+	const struct registry_settings *rs;
+	const struct image_ref *r;
+	const struct credential *c;
+	struct http_client hc;
+	char base[300];     /* "https://host" */
+	char *authz;        /* the Authorization value that works, once known */
+	int answered;       /* a challenge was answered already */
+	char how[64];       /* "Basic", "a Bearer token": for messages */
+};
+
+int registry_is_insecure(const struct registry_settings *rs, const char *host)
+{
+	size_t hlen = strlen(host);
+	const char *colon = strrchr(host, ':');
+	size_t bare = colon && !strchr(colon, ']') ? (size_t)(colon - host) : hlen;
+
+	for (int i = 0; i < rs->n_insecure; i++) {
+		const char *v = rs->insecure[i];
+		size_t n = strlen(v);
+
+		if ((n == hlen && strncasecmp(v, host, n) == 0) ||
+		    (n == bare && strncasecmp(v, host, n) == 0))
+			return 1;
+	}
+	return 0;
+}
+
+/* user:secret as a Basic Authorization value, malloc'd. */
+static char *basic_value(const struct credential *c)
+{
+	size_t n = strlen(c->user) + strlen(c->secret) + 2;
+	char *pair = malloc(n), *b64, *out = NULL;
+
+	if (!pair)
+		return NULL;
+	snprintf(pair, n, "%s:%s", c->user, c->secret);
+	b64 = base64_encode(pair, n - 1);
+	explicit_bzero(pair, n);
+	free(pair);
+	if (b64 && asprintf(&out, "Basic %s", b64) < 0)
+		out = NULL;
+	free(b64);
+	return out;
+}
+
+/* A value safe to put in a message: printable, bounded. */
+static void shown(char *dst, size_t cap, const char *src)
+{
+	size_t o = 0;
+
+	for (; src && *src && o + 1 < cap; src++)
+		dst[o++] = (unsigned char)*src >= ' ' && (unsigned char)*src < 0x7f ?
+				   *src : '?';
+	dst[o] = '\0';
+}
+
+static char *escaped(CURL *curl, const char *s)
+{
+	return curl_easy_escape(curl, s, 0);
+}
+
+/* The token request for a challenge: a GET with Basic credentials (or
+ * none), or, for an OAuth2 refresh token (docker login to ACR, helpers
+ * that answer Username "<token>"), a form POST. Fills url and maybe form
+ * and basic, all malloc'd. */
+static int token_request(struct session *s, const char *realm,
+			 const char *service, const char *scope, char **url,
+			 char **form, char **basic)
+{
+	char *q_service = service ? escaped(s->hc.curl, service) : NULL;
+	char *q_scope = escaped(s->hc.curl, scope), *q_refresh = NULL;
+	int rc = -1;
+
+	if (!q_scope || (service && !q_service))
+		goto out;
+	if (s->c->source != CRED_ANONYMOUS && s->c->identity_token) {
+		q_refresh = escaped(s->hc.curl, s->c->secret);
+		if (!q_refresh ||
+		    asprintf(form, "grant_type=refresh_token&client_id=falcon-patcher"
+			     "&refresh_token=%s&scope=%s%s%s", q_refresh, q_scope,
+			     q_service ? "&service=" : "", q_service ? q_service : "") < 0) {
+			*form = NULL;
+			goto out;
+		}
+		*url = strdup(realm);
+	} else {
+		if (asprintf(url, "%s%sscope=%s%s%s", realm,
+			     strchr(realm, '?') ? "&" : "?", q_scope,
+			     q_service ? "&service=" : "", q_service ? q_service : "") < 0)
+			*url = NULL;
+		if (s->c->source != CRED_ANONYMOUS && !(*basic = basic_value(s->c)))
+			goto out;
+	}
+	rc = *url ? 0 : -1;
+out:
+	if (q_refresh) {
+		explicit_bzero(q_refresh, strlen(q_refresh));
+		curl_free(q_refresh);
+	}
+	curl_free(q_service);
+	curl_free(q_scope);
+	return rc;
+}
+
+/* The message for a token server's 401 or 403. */
+static int token_refused(struct session *s, const struct http_reply *rep,
+			 const char *realm_host, struct fc_err *e)
+{
+	char code[64], msg[200];
+
+	reply_error(rep->body, rep->len, code, sizeof code, msg, sizeof msg);
+	if (s->c->source == CRED_ANONYMOUS)
+		return fc_fail(e, FC_ERR_LOOKUP,
+			       "the token server %s refused an anonymous token for %s "
+			       "(HTTP %ld%s%s), and there are no credentials for it "
+			       "(%s): pass -pulltoken, or docker login so that the "
+			       "docker config has them", realm_host, s->r->repo,
+			       rep->status, *msg ? ": " : "", msg, s->c->what);
+	return fc_fail(e, FC_ERR_LOOKUP,
+		       "the token server %s refused %s (HTTP %ld%s%s): check the "
+		       "user name and password, and that the account may pull %s",
+		       realm_host, s->c->what, rep->status, *msg ? ": " : "", msg,
+		       s->r->repo);
+}
+
+static void free_secret(char *p)
+{
+	if (p)
+		explicit_bzero(p, strlen(p));
+	free(p);
+}
+
+/* Gets a Bearer token from the realm the challenge names. */
+static int fetch_token(struct session *s, const struct auth_challenge *ch,
+		       struct fc_err *e)
+{
+	const char *realm = auth_param(ch, "realm");
+	const char *scope = auth_param(ch, "scope");
+	char default_scope[300], realm_host[300], sh[200];
+	char *url = NULL, *form = NULL, *basic = NULL, *token = NULL;
+	struct http_reply rep = { 0 };
+	int rc = -1;
+
+	if (!realm || (strncasecmp(realm, "https://", 8) != 0 &&
+		       strncasecmp(realm, "http://", 7) != 0)) {
+		shown(sh, sizeof sh, realm ? realm : "");
+		return fc_fail(e, FC_ERR_LOOKUP, "%s asked for a Bearer token but "
+			       "its challenge has no usable realm URL (\"%s\")",
+			       s->r->host, sh);
+	}
+	http_url_host(realm, realm_host, sizeof realm_host);
+	if (!scope) {
+		snprintf(default_scope, sizeof default_scope, "repository:%s:pull",
+			 s->r->repo);
+		scope = default_scope;
+	}
+	if (token_request(s, realm, auth_param(ch, "service"), scope, &url, &form,
+			  &basic) < 0) {
+		fc_fail(e, FC_ERR_SYSTEM, "out of memory");
+		goto out;
+	}
+	struct http_request rq = {
+		.url = url, .authorization = basic, .accept = "application/json",
+		.form = form, .max_body = TOKEN_MAX,
+	};
+
+	if (http_request(&s->hc, &rq, &rep, e) < 0)
+		goto out;
+	if (rep.status == 401 || rep.status == 403) {
+		token_refused(s, &rep, realm_host, e);
+		goto out;
+	}
+	if (rep.status != 200) {
+		fc_fail(e, FC_ERR_LOOKUP, "the token server %s answered HTTP %ld "
+			"to a token request for %s", realm_host, rep.status, s->r->repo);
+		goto out;
+	}
+	if (reply_parse_token(rep.body, rep.len, &token, e) < 0) {
+		char msg[sizeof e->msg];
+
+		snprintf(msg, sizeof msg, "%.900s (token server %.80s)", e->msg,
+			 realm_host);
+		snprintf(e->msg, sizeof e->msg, "%s", msg);
+		goto out;
+	}
+	free_secret(s->authz);
+	if (asprintf(&s->authz, "Bearer %s", token) < 0) {
+		s->authz = NULL;
+		fc_fail(e, FC_ERR_SYSTEM, "out of memory");
+		goto out;
+	}
+	snprintf(s->how, sizeof s->how, "a Bearer token from %.40s", realm_host);
+	rc = 0;
+out:
+	free_secret(token);
+	free_secret(basic);
+	free_secret(form);
+	free(url);
+	http_reply_free(&rep);
+	return rc;
+}
+
+/* Sets s->authz from a 401's challenge. */
+static int answer(struct session *s, const struct http_reply *rep,
+		  struct fc_err *e)
+{
+	struct auth_challenges ac = { 0 };
+	const struct auth_challenge *bearer, *basic;
+	int rc;
+
+	s->answered = 1;
+	if (!rep->www_authenticate ||
+	    auth_challenges_parse(rep->www_authenticate,
+				  strlen(rep->www_authenticate), &ac) < 0) {
+		auth_challenges_free(&ac);
+		return fc_fail(e, FC_ERR_LOOKUP, "%s answered 401 without a "
+			       "WWW-Authenticate challenge this client can read",
+			       s->r->host);
+	}
+	bearer = auth_find(&ac, AUTH_BEARER);
+	basic = auth_find(&ac, AUTH_BASIC);
+	if (bearer) {
+		rc = fetch_token(s, bearer, e);
+	} else if (basic) {
+		if (s->c->source == CRED_ANONYMOUS) {
+			rc = fc_fail(e, FC_ERR_LOOKUP,
+				     "%s needs credentials (HTTP 401, Basic) and none "
+				     "were found (%s): pass -pulltoken, or docker "
+				     "login so that the docker config has them%s",
+				     s->r->host, s->c->what,
+				     image_ref_is_ecr(s->r->host) ?
+					     " (for ECR: a pull token from `aws ecr "
+					     "get-login-password`, or credHelpers "
+					     "\"ecr-login\")" : "");
+		} else {
+			free(s->authz);
+			s->authz = basic_value(s->c);
+			rc = s->authz ? 0 : fc_fail(e, FC_ERR_SYSTEM, "out of memory");
+			snprintf(s->how, sizeof s->how, "Basic");
+		}
+	} else {
+		rc = fc_fail(e, FC_ERR_LOOKUP, "%s asks for an authentication "
+			     "scheme this client does not speak (only Basic and "
+			     "Bearer)", s->r->host);
+	}
+	auth_challenges_free(&ac);
+	return rc;
+}
+
+/* ACCOUNT.dkr.ecr.REGION.amazonaws.com -> REGION */
+static void ecr_region(const char *host, char *out, size_t cap)
+{
+	const char *p = strstr(host, ".dkr.ecr");
+	size_t n;
+
+	out[0] = '\0';
+	if (!p || !(p = strchr(p + 1, '.')) || !(p = strchr(p + 1, '.')))
+		return;
+	p++;
+	n = strcspn(p, ".");
+	if (n < cap) {
+		memcpy(out, p, n);
+		out[n] = '\0';
+	}
+}
+
+/* The error="..." of a Bearer challenge (RFC 6750) into out, or "". */
+static void token_error(const struct http_reply *rep, char *out, size_t cap)
+{
+	struct auth_challenges ac = { 0 };
+	const struct auth_challenge *b;
+
+	out[0] = '\0';
+	if (rep->www_authenticate &&
+	    auth_challenges_parse(rep->www_authenticate,
+				  strlen(rep->www_authenticate), &ac) == 0 &&
+	    (b = auth_find(&ac, AUTH_BEARER)) && auth_param(b, "error"))
+		shown(out, cap, auth_param(b, "error"));
+	auth_challenges_free(&ac);
+}
+
+/* The message for a 401 or 403 that the credentials did not get past. */
+static int denied(struct session *s, const struct http_reply *rep,
+		  struct fc_err *e)
+{
+	char code[64], msg[200], region[40], terr[80];
+
+	reply_error(rep->body, rep->len, code, sizeof code, msg, sizeof msg);
+	token_error(rep, terr, sizeof terr);
+	if (image_ref_is_ecr(s->r->host) && s->c->source == CRED_PULLTOKEN) {
+		ecr_region(s->r->host, region, sizeof region);
+		return fc_fail(e, FC_ERR_LOOKUP,
+			       "%s refused %s (HTTP %ld%s%s): ECR pull tokens expire "
+			       "after 12 hours, so this one has probably expired: make "
+			       "a new one from `aws ecr get-login-password --region %s` "
+			       "(as the guide shows), or use credHelpers \"ecr-login\" "
+			       "through -docker-config, which does not expire",
+			       s->r->host, s->c->what, rep->status, *msg ? ": " : "",
+			       msg, region);
+	}
+	if (image_ref_is_ecr(s->r->host) && s->c->source == CRED_DOCKER_CONFIG) {
+		ecr_region(s->r->host, region, sizeof region);
+		return fc_fail(e, FC_ERR_LOOKUP,
+			       "%s refused %s (HTTP %ld%s%s): ECR logins expire after "
+			       "12 hours: log in again with `aws ecr get-login-password "
+			       "--region %s | docker login --username AWS "
+			       "--password-stdin %s`, or use credHelpers \"ecr-login\"",
+			       s->r->host, s->c->what, rep->status, *msg ? ": " : "",
+			       msg, region, s->r->host);
+	}
+	if (s->c->source == CRED_ANONYMOUS)
+		return fc_fail(e, FC_ERR_LOOKUP,
+			       "%s refused access to %s without credentials (HTTP "
+			       "%ld%s%s), and none were found (%s): pass -pulltoken, "
+			       "or docker login "
+			       "so that the docker config has them%s", s->r->host,
+			       s->r->repo, rep->status, *msg ? ": " : "", msg,
+			       s->c->what, s->r->docker_hub ?
+				       " (Docker Hub also answers this way for a "
+				       "repository that does not exist)" : "");
+	if (s->how[0] == 'a' && rep->status == 401)
+		/* A Bearer token the token server issued, and the registry
+		 * refused: the token, not the password, is wrong. */
+		return fc_fail(e, FC_ERR_LOOKUP,
+			       "%s refused %s that the token server issued for %s "
+			       "(HTTP 401%s%s%s%s): the token is expired, not yet "
+			       "valid, or signed by a key the registry does not trust; "
+			       "check the clocks and the token server's keys (credentials "
+			       "used: %s)", s->r->host, s->how, s->r->repo,
+			       *msg ? ": " : "", msg, *terr ? "; " : "", terr,
+			       s->c->what);
+	return fc_fail(e, FC_ERR_LOOKUP,
+		       "%s refused %s for %s (HTTP %ld%s%s, sent as %s): check the "
+		       "user name and password, and that the account may pull "
+		       "this repository", s->r->host, s->c->what, s->r->repo,
+		       rep->status, *msg ? ": " : "", msg,
+		       s->how[0] ? s->how : "none");
+}
+
+/* A 404 for the manifest: the repository or the tag? Registries built on
+ * distribution say MANIFEST_UNKNOWN for both, so the tag list decides. */
+static int manifest_missing(struct session *s, const char *code,
+			    struct fc_err *e)
+{
+	char url[700], tags[200] = "", tcode[64], tmsg[16];
+	const char *ref = image_ref_reference(s->r);
+	const char *what = s->r->digest[0] ? "digest" : "tag";
+	struct http_reply rep;
+	struct fc_err ignored;
+	int repo_missing = strcmp(code, "NAME_UNKNOWN") == 0;
+
+	snprintf(url, sizeof url, "%s/v2/%s/tags/list", s->base, s->r->repo);
+	struct http_request rq = {
+		.url = url, .authorization = s->authz,
+		.accept = "application/json", .max_body = MANIFEST_MAX,
+	};
+
+	if (!repo_missing && http_request(&s->hc, &rq, &rep, &ignored) == 0) {
+		reply_error(rep.body, rep.len, tcode, sizeof tcode, tmsg, sizeof tmsg);
+		repo_missing = rep.status == 404 && strcmp(tcode, "NAME_UNKNOWN") == 0;
+		if (rep.status == 200)
+			reply_tags(rep.body, rep.len, 5, tags, sizeof tags);
+		http_reply_free(&rep);
+	}
+	if (repo_missing)
+		return fc_fail(e, FC_ERR_LOOKUP,
+			       "repository %s does not exist on %s (404 NAME_UNKNOWN): "
+			       "check the image name, or push the image", s->r->repo,
+			       s->r->host);
+	return fc_fail(e, FC_ERR_LOOKUP,
+		       "%s %s is not in repository %s on %s (404%s%s%s%s): check "
+		       "the %s, or push it", what, ref, s->r->repo, s->r->host,
+		       *code ? " " : "", code, *tags ? "; it has tags " : "", tags,
+		       what);
+}
+
+/* The message for a final status other than 200 on path. */
+static int status_error(struct session *s, const struct http_reply *rep,
+			int blob, struct fc_err *e)
+{
+	char code[64], msg[200];
+
+	if (rep->status == 401 || rep->status == 403)
+		return denied(s, rep, e);
+	reply_error(rep->body, rep->len, code, sizeof code, msg, sizeof msg);
+	if (rep->status == 404) {
+		if (strcmp(code, "NAME_UNKNOWN") == 0)
+			return fc_fail(e, FC_ERR_LOOKUP,
+				       "repository %s does not exist on %s (404 "
+				       "NAME_UNKNOWN): check the image name", s->r->repo,
+				       s->r->host);
+		if (blob)
+			return fc_fail(e, FC_ERR_LOOKUP,
+				       "%s has the manifest of %s but not its config "
+				       "blob (404%s%s): the image is incomplete; push it "
+				       "again", s->r->host, s->r->repo, *code ? " " : "",
+				       code);
+		return manifest_missing(s, code, e);
+	}
+	if (rep->status == 429)
+		return fc_fail(e, FC_ERR_LOOKUP,
+			       "%s is limiting the request rate (429 Too Many Requests): "
+			       "wait and run again, or authenticate (Docker Hub limits "
+			       "anonymous pulls)", s->r->host);
+	if (rep->status >= 500)
+		return fc_fail(e, FC_ERR_LOOKUP,
+			       "%s failed with HTTP %ld twice%s%s: the registry has a "
+			       "problem; try again later", s->r->host, rep->status,
+			       *msg ? ": " : "", msg);
+	return fc_fail(e, FC_ERR_LOOKUP, "%s answered HTTP %ld%s%s to a %s request "
+		       "for %s", s->r->host, rep->status, *msg ? ": " : "", msg,
+		       blob ? "config blob" : "manifest", s->r->repo);
+}
+
+/* GET base+path, answering one auth challenge; leaves a 200 in rep. */
+static int get(struct session *s, const char *path, const char *accept,
+	       size_t max, int blob, struct http_reply *rep, struct fc_err *e)
+{
+	char url[1024];
+
+	snprintf(url, sizeof url, "%s%s", s->base, path);
+	struct http_request rq = {
+		.url = url, .accept = accept, .max_body = max,
+	};
+
+	for (;;) {
+		rq.authorization = s->authz;
+		if (http_request(&s->hc, &rq, rep, e) < 0)
+			return -1;
+		if (rep->status != 401 || s->answered)
+			break;
+		int rc = answer(s, rep, e);
+
+		http_reply_free(rep);
+		if (rc < 0)
+			return -1;
+	}
+	if (rep->status == 200)
+		return 0;
+	status_error(s, rep, blob, e);
+	http_reply_free(rep);
+	return -1;
+}
+
+static int check_digest(struct session *s, const struct http_reply *rep,
+			const char *want, const char *what, struct fc_err *e)
+{
+	char got[72];
+
+	sha256_digest_string(rep->body, rep->len, got);
+	if (strcmp(got, want) == 0)
+		return 0;
+	return fc_fail(e, FC_ERR_LOOKUP,
+		       "%s sent a %s for %s whose sha256 is %s, not %s: the "
+		       "registry or something between it and this machine altered "
+		       "it; refusing it", s->r->host, what, s->r->repo, got, want);
+}
+
+/* The manifest at ref, through an index when ref names one. */
+static int fetch_manifest(struct session *s, const char *task_arch,
+			  struct manifest *m, struct image_meta *meta,
+			  struct fc_err *e)
+{
+	struct http_reply rep;
+	char path[600];
+	const char *ref = image_ref_reference(s->r);
+
+	snprintf(path, sizeof path, "/v2/%s/manifests/%s", s->r->repo, ref);
+	if (get(s, path, MANIFEST_ACCEPT, MANIFEST_MAX, 0, &rep, e) < 0)
+		return -1;
+	if (s->r->digest[0] && check_digest(s, &rep, s->r->digest, "manifest", e) < 0)
+		goto fail;
+	sha256_digest_string(rep.body, rep.len, meta->digest);
+	if (reply_parse_manifest(rep.body, rep.len, rep.content_type, m, e) < 0)
+		goto fail;
+	http_reply_free(&rep);
+	if (!m->is_index)
+		return 0;
+
+	int i = reply_select_platform(m, task_arch, e);
+
+	if (i < 0)
+		return -1;
+	char digest[72];
+
+	memcpy(digest, m->entries[i].digest, sizeof digest);
+	manifest_free(m);
+	snprintf(path, sizeof path, "/v2/%s/manifests/%s", s->r->repo, digest);
+	if (get(s, path, MANIFEST_ACCEPT, MANIFEST_MAX, 0, &rep, e) < 0)
+		return -1;
+	if (check_digest(s, &rep, digest, "manifest", e) < 0)
+		goto fail;
+	memcpy(meta->digest, digest, sizeof digest);
+	if (reply_parse_manifest(rep.body, rep.len, rep.content_type, m, e) < 0)
+		goto fail;
+	http_reply_free(&rep);
+	if (m->is_index) {
+		manifest_free(m);
+		return fc_fail(e, FC_ERR_LOOKUP, "the index entry for %s on %s is "
+			       "itself an index; nested indexes are not supported",
+			       s->r->repo, s->r->host);
+	}
+	return 0;
+fail:
+	http_reply_free(&rep);
+	return -1;
+}
+
+int registry_image_config(const struct registry_settings *rs,
+			  const struct image_ref *r, const struct credential *c,
+			  const char *task_arch, struct image_meta *meta,
+			  struct fc_err *e)
+{
+	struct session s = { .rs = rs, .r = r, .c = c };
+	struct manifest m = { 0 };
+	struct http_reply rep = { 0 };
+	char path[600];
+	int rc = -1;
+
+	memset(meta, 0, sizeof *meta);
+	snprintf(s.base, sizeof s.base, "%s://%s",
+		 registry_is_insecure(rs, r->host) ? "http" : "https", r->host);
+	if (http_client_init(&s.hc, rs->http, e) < 0)
+		return -1;
+	if (fetch_manifest(&s, task_arch, &m, meta, e) < 0)
+		goto out;
+	snprintf(path, sizeof path, "/v2/%s/blobs/%s", r->repo, m.config_digest);
+	if (get(&s, path, NULL, CONFIG_MAX, 1, &rep, e) < 0)
+		goto out;
+	if (check_digest(&s, &rep, m.config_digest, "config blob", e) < 0)
+		goto out;
+	if (m.config_size >= 0 && (size_t)m.config_size != rep.len) {
+		fc_fail(e, FC_ERR_LOOKUP, "%s sent a config blob of %zu bytes for "
+			"%s; the manifest says %lld", r->host, rep.len, r->repo,
+			m.config_size);
+		goto out;
+	}
+	if (reply_parse_config(rep.body, rep.len, &meta->entrypoint, &meta->cmd,
+			       meta->platform, sizeof meta->platform, e) < 0)
+		goto out;
+	rc = 0;
+out:
+	http_reply_free(&rep);
+	manifest_free(&m);
+	if (s.authz)
+		explicit_bzero(s.authz, strlen(s.authz));
+	free(s.authz);
+	http_client_free(&s.hc);
+	if (rc < 0)
+		image_meta_free(meta);
+	return rc;
+}
+
+void image_meta_free(struct image_meta *m)
+{
+	cJSON_Delete(m->entrypoint);
+	cJSON_Delete(m->cmd);
+	memset(m, 0, sizeof *m);
+}
