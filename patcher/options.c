@@ -7,8 +7,13 @@
 #include "options.h"
 
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "falconctl_opts.h"
+#include "shell_words.h"
 
 const char options_usage[] =
 "usage: falcon-patcher -cid CID -image IMAGE (-ecs-spec-file PATH | -ecs-spec)\n"
@@ -223,6 +228,46 @@ static int is_arn(const char *s)
 	       len[2] > 0 && len[5] > 0 && !strpbrk(s, " \t\n");
 }
 
+/* The launcher reads FALCONCTL_OPTS with the same code; a typo such as
+ * --trace=inf is cheaper to refuse here than to find as a task that ran
+ * without its sensor (the launcher fails open). Options this sensor does not
+ * implement are left for the launcher to warn about. */
+static int check_falconctl_opts(const struct patcher_opts *o, struct fc_err *e)
+{
+	struct falconctl_opts fo;
+	struct fc_err why = { 0 };
+	char cid[64], **user = NULL, **words = NULL;
+	const char **known = NULL, **unknown = NULL;
+	size_t n = 0, n_known, n_unknown;
+	int rc = -1;
+
+	if (shell_words_split(o->falconctl_opts, &user, &n, &why) == 0) {
+		/* Parsed as the launcher will see it: after the --cid word. */
+		words = calloc(n + 2, sizeof *words);
+		known = calloc(n + 2, sizeof *known);
+		unknown = calloc(n + 2, sizeof *unknown);
+		if (!words || !known || !unknown) {
+			fc_fail(e, FC_ERR_SYSTEM, "out of memory");
+			goto out;
+		}
+		snprintf(cid, sizeof cid, "--cid=%s", o->cid);
+		words[0] = cid;
+		memcpy(words + 1, user, n * sizeof *words);
+		if (falconctl_opts_parse(words, n + 1, &fo, known, &n_known,
+					 unknown, &n_unknown, &why) == 0)
+			rc = 0;
+	}
+	if (rc < 0)
+		fc_fail(e, FC_ERR_USAGE, "-falconctl-opts \"%s\": %s",
+			o->falconctl_opts, why.msg);
+out:
+	free(known);
+	free(unknown);
+	free(words);
+	free(user);
+	return rc;
+}
+
 int options_check(const struct patcher_opts *o, struct fc_err *e)
 {
 	if (!o->cid)
@@ -261,6 +306,8 @@ int options_check(const struct patcher_opts *o, struct fc_err *e)
 		return fc_fail(e, FC_ERR_USAGE,
 			       "-falconctl-opts contains --cid; give the customer ID "
 			       "with -cid only");
+	if (o->falconctl_opts && check_falconctl_opts(o, e) < 0)
+		return -1;
 	for (int i = 0; i < o->insecure.n; i++)
 		if (check_registry_host(o->insecure.v[i], e) < 0)
 			return -1;
