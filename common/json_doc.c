@@ -139,6 +139,42 @@ static int is_number_char(char c)
 	       c == 'e' || c == 'E';
 }
 
+/* The string whose opening quote is at *i: leaves *i on its closing quote,
+ * or at n when there is none (cJSON then reports it). */
+static int scan_string(const char *s, size_t n, size_t *i, const char *what,
+		       struct fc_err *e)
+{
+	size_t j;
+
+	for (j = *i + 1; j < n && s[j] != '"'; j++) {
+		size_t u = utf8_len((const unsigned char *)s + j, n - j);
+
+		if (s[j] == '\0')
+			return fail_at(e, what, s, j, "a NUL byte");
+		/* cJSON takes raw control characters; the AWS CLI does not. */
+		if ((unsigned char)s[j] < 0x20)
+			return fail_at(e, what, s, j,
+				       "a raw control character in a string "
+				       "(write it as \\n, \\t or \\u00XX)");
+		if (u == 0)
+			return fail_at(e, what, s, j,
+				       "bytes that are not UTF-8 in a string");
+		if (u > 1) {
+			j += u - 1;
+			continue;
+		}
+		if (s[j] != '\\')
+			continue;
+		/* cJSON would cut the string short at an escaped NUL. */
+		if (n - j > 5 && memcmp(s + j + 1, "u0000", 5) == 0)
+			return fail_at(e, what, s, j,
+				       "an escaped NUL (\\u0000) in a string");
+		j++;
+	}
+	*i = j;
+	return 0;
+}
+
 /* One pass over the raw text before cJSON sees it: records number literals,
  * bounds the depth, and refuses what cJSON would silently mangle. */
 static int scan(const char *s, size_t n, struct lexemes *lx, const char *what,
@@ -152,26 +188,8 @@ static int scan(const char *s, size_t n, struct lexemes *lx, const char *what,
 		if (c == '\0')
 			return fail_at(e, what, s, i, "a NUL byte");
 		if (c == '"') {
-			for (i++; i < n && s[i] != '"'; i++) {
-				size_t u = utf8_len((const unsigned char *)s + i, n - i);
-
-				if (s[i] == '\0')
-					return fail_at(e, what, s, i, "a NUL byte");
-				if (u == 0)
-					return fail_at(e, what, s, i,
-						       "bytes that are not UTF-8 in a string");
-				if (u > 1) {
-					i += u - 1;
-					continue;
-				}
-				if (s[i] != '\\')
-					continue;
-				/* cJSON would cut the string short at an escaped NUL. */
-				if (n - i > 5 && memcmp(s + i + 1, "u0000", 5) == 0)
-					return fail_at(e, what, s, i,
-						       "an escaped NUL (\\u0000) in a string");
-				i++;
-			}
+			if (scan_string(s, n, &i, what, e) < 0)
+				return -1;
 			continue;
 		}
 		if (c == '[' || c == '{') {
@@ -275,14 +293,16 @@ cJSON *json_doc_parse(const char *text, size_t len, const char *what,
 	if (!root) {
 		size_t off = end && end >= text && end <= text + len ?
 				     (size_t)(end - text) : 0;
+		size_t last = len;
 
-		size_t rest = off;
-
-		while (rest < len && strchr(" \t\r\n", text[rest]))
-			rest++;
-		if (rest >= len)
+		while (last > 0 && strchr(" \t\r\n", text[last - 1]))
+			last--;
+		/* cJSON points at the last byte when it runs out of input,
+		 * so an error there is most likely a truncated file. */
+		if (off + 1 >= last)
 			fc_fail(e, FC_ERR_INPUT,
-				"%s is not valid JSON: it ends too early", what);
+				"%s is not valid JSON: it ends too early (is the "
+				"file truncated?)", what);
 		else
 			fail_at(e, what, text, off, "unexpected text");
 		goto out;

@@ -12,20 +12,28 @@
 static int unit_failed;
 static int unit_run;
 
-/* Prints the TAP line for one check; returns cond so a test can stop
- * following a pointer that the check found NULL. */
+/* Prints the TAP line for one check, with control characters in the
+ * description escaped so that one check is always one line; returns cond
+ * so a test can stop following a pointer that the check found NULL. */
 __attribute__((format(printf, 2, 3), unused))
 static int unit_check(int cond, const char *fmt, ...)
 {
+	char desc[1024];
 	va_list ap;
 
 	unit_run++;
 	if (!cond)
 		unit_failed++;
-	fputs(cond ? "ok - " : "not ok - ", stdout);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vsnprintf(desc, sizeof desc, fmt, ap);
 	va_end(ap);
+	fputs(cond ? "ok - " : "not ok - ", stdout);
+	for (const unsigned char *p = (const unsigned char *)desc; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			printf("\\x%02x", *p);
+		else
+			putchar(*p);
+	}
 	putchar('\n');
 	fflush(stdout);
 	return cond;
