@@ -25,10 +25,11 @@ import argparse
 import http.server
 import json
 import os
-import ssl
 import sys
 import threading
 import urllib.parse
+
+from tls_server import TLSServer, serve
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -90,41 +91,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
     do_HEAD = do_GET
 
 
-class Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def finish_request(self, request, client_address):
-        # TLS handshake in the request's thread: a stalled client blocks no one.
-        request.settimeout(30)
-        with self.ctx.wrap_socket(request, server_side=True) as tls:
-            super().finish_request(tls, client_address)
-
-    def handle_error(self, request, client_address):
-        print("blob_server.py: request from %s failed: %s"
-              % (client_address[0], sys.exc_info()[1]), file=sys.stderr)
-
 
 def main():
     ap = argparse.ArgumentParser()
     for a in ("root", "port-file", "cert", "key", "log"):
         ap.add_argument("--" + a, required=True)
     cfg = ap.parse_args()
-    srv = Server(("127.0.0.1", 0), Handler)
+    srv = TLSServer(Handler, cfg.cert, cfg.key)
     srv.root = os.path.realpath(cfg.root)
     srv.log = cfg.log
     srv.lock = threading.Lock()
     srv.failed = set()
-    srv.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    srv.ctx.load_cert_chain(cfg.cert, cfg.key)
-    tmp = cfg.port_file + ".tmp"
-    with open(tmp, "w") as f:
-        f.write("%d\n" % srv.server_address[1])
-    os.rename(tmp, cfg.port_file)
-    try:
-        srv.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    return 0
+    return serve(srv, cfg.port_file)
 
 
 if __name__ == "__main__":

@@ -33,12 +33,13 @@ import binascii
 import http.server
 import json
 import os
-import ssl
 import subprocess
 import sys
 import threading
 import time
 import urllib.parse
+
+from tls_server import TLSServer, serve
 
 USERS = {
     "fctoken": ("tok-pass", "token"),
@@ -172,20 +173,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.reply(200, body)
 
 
-class Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def finish_request(self, request, client_address):
-        # The TLS handshake runs in the request's own thread, so a client
-        # that connects and stalls cannot block everyone else.
-        request.settimeout(30)
-        with self.ctx.wrap_socket(request, server_side=True) as tls:
-            super().finish_request(tls, client_address)
-
-    def handle_error(self, request, client_address):
-        print("token_server.py: request from %s failed: %s"
-              % (client_address[0], sys.exc_info()[1]), file=sys.stderr)
-
 
 def main():
     ap = argparse.ArgumentParser()
@@ -196,20 +183,9 @@ def main():
     cfg.signer = Signer(cfg.signer_cert, cfg.signer_key)
     cfg.rogue = Signer(cfg.rogue_cert, cfg.rogue_key)
     cfg.log_lock = threading.Lock()
-    srv = Server(("127.0.0.1", 0), Handler)
+    srv = TLSServer(Handler, cfg.cert, cfg.key)
     srv.cfg = cfg
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(cfg.cert, cfg.key)
-    srv.ctx = ctx
-    tmp = cfg.port_file + ".tmp"
-    with open(tmp, "w") as f:
-        f.write("%d\n" % srv.server_address[1])
-    os.rename(tmp, cfg.port_file)
-    try:
-        srv.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    return 0
+    return serve(srv, cfg.port_file)
 
 
 if __name__ == "__main__":
