@@ -10,8 +10,8 @@
 #include "inject.h"
 #include "json_doc.h"
 
-/* MiB reserved for the init container when the task sets no memory. */
-#define INIT_MEMORY_MIB 32
+/* The init container's memory limit, in MiB, when the task sets none. */
+#define INIT_MEMORY_MIB 64
 
 static char *sensor_options(const struct patch_params *pp)
 {
@@ -78,9 +78,11 @@ int patch_apply(struct taskdef *td, const struct plan *p,
 		if (!init)
 			goto oom;
 		/* On EC2, a task without task-level memory needs a memory size
-		 * on every container; the copy needs very little. */
+		 * on every container. A hard limit rather than a reservation,
+		 * because some validators (moto's) accept only "memory"; the
+		 * copy's own footprint is a few MiB. */
 		if (!cJSON_GetObjectItemCaseSensitive(td->root, "memory") &&
-		    json_doc_put(init, "memoryReservation",
+		    json_doc_put(init, "memory",
 				 cJSON_CreateNumber(INIT_MEMORY_MIB)) < 0) {
 			cJSON_Delete(init);
 			goto oom;

@@ -18,19 +18,7 @@ trap 'rm -rf "$work"' EXIT
 # image lookup name a closed loopback port and must fail the same everywhere.
 export DOCKER_CONFIG=$work/no-docker-config
 
-say_fail() { # description, diagnostic file or text...
-	local what=$1
-	shift
-	echo "not ok - $what"
-	for d in "$@"; do
-		if [ -f "$d" ]; then
-			head -c 4000 "$d" | sed 's/^/#   /'
-		else
-			echo "# $d"
-		fi
-	done
-	failed=1
-}
+. tests/lib/tap.sh
 
 # run_patcher BIN CASEDIR INPUT TMP -> $TMP/stdout, $TMP/stderr, $TMP/rc,
 # and $TMP/outfile when the case has an `outfile` marker.
@@ -118,7 +106,7 @@ check_run() {
 	local -a diag=("${problems[@]}")
 	[ -f "$tmp/diff" ] && diag+=("$tmp/diff")
 	[ -s "$tmp/stderr" ] && diag+=("stderr was:" "$tmp/stderr")
-	say_fail "$label" "${diag[@]}"
+	not_ok "$label" "${diag[@]}"
 	rm -f "$tmp/diff"
 	return 1
 }
@@ -128,7 +116,7 @@ for dir in tests/golden/*/; do
 	dir=${dir%/}
 	name=$(basename "$dir")
 	if [ ! -f "$dir/out.json" ] && [ ! -f "$dir/exit" ]; then
-		say_fail "golden $name" "case has neither out.json nor exit"
+		not_ok "golden $name" "case has neither out.json nor exit"
 		continue
 	fi
 	cases=$((cases + 1))
@@ -137,7 +125,7 @@ for dir in tests/golden/*/; do
 	input=
 	if [ -x "$dir/gen" ]; then
 		if ! TMPDIR=$tmp "$dir/gen" || [ ! -f "$tmp/in.json" ]; then
-			say_fail "golden $name" "$dir/gen did not write \$TMPDIR/in.json"
+			not_ok "golden $name" "$dir/gen did not write \$TMPDIR/in.json"
 			continue
 		fi
 		input=$tmp/in.json
@@ -148,7 +136,7 @@ for dir in tests/golden/*/; do
 		bin=$BUILD/falcon-patcher
 		[ "$variant" = asan ] && bin=$BUILD/asan/falcon-patcher
 		if [ ! -x "$bin" ]; then
-			say_fail "golden $name ($variant)" "$bin is not built (make all $BUILD/asan/falcon-patcher)"
+			not_ok "golden $name ($variant)" "$bin is not built (make all $BUILD/asan/falcon-patcher)"
 			continue
 		fi
 		run_patcher "$bin" "$dir" "$input" "$tmp"
@@ -162,7 +150,7 @@ for dir in tests/golden/*/; do
 	done
 done
 if [ "$cases" -eq 0 ]; then
-	say_fail "golden table" "no cases under tests/golden/"
+	not_ok "golden table" "no cases under tests/golden/"
 fi
 echo "# $cases golden cases"
 exit "$failed"

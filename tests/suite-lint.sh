@@ -12,11 +12,7 @@ failed=0
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-fail() { # description, file with diagnostics
-	echo "not ok - $1"
-	[ -f "${2:-}" ] && head -c 6000 "$2" | sed 's/^/#   /'
-	failed=1
-}
+. tests/lib/tap.sh
 
 # make lint: both tools, as the Makefile runs them.
 if ! command -v cppcheck > /dev/null || ! command -v clang-tidy > /dev/null; then
@@ -26,7 +22,7 @@ elif make --no-print-directory lint > "$work/lint" 2>&1; then
 	echo "ok - make lint: cppcheck and clang-tidy find nothing"
 else
 	grep -E 'warning:|error:|\(error\)|\(warning\)' "$work/lint" | sort -u > "$work/findings"
-	fail "make lint: $(wc -l < "$work/findings") findings" "$work/findings"
+	not_ok "make lint: $(wc -l < "$work/findings") findings" "$work/findings"
 fi
 
 patcher=$BUILD/falcon-patcher
@@ -67,9 +63,9 @@ vg() {
 		"$patcher" "$@" < "$stdin" > "$work/out" 2> "$work/err"
 	local rc=$?
 	if [ "$rc" -eq 99 ]; then
-		fail "valgrind: $name: memory errors or leaks" "$work/err"
+		not_ok "valgrind: $name: memory errors or leaks" "$work/err"
 	elif [ "$rc" -ne "$want" ]; then
-		fail "valgrind: $name: exit $rc, expected $want" "$work/err"
+		not_ok "valgrind: $name: exit $rc, expected $want" "$work/err"
 	else
 		echo "ok - valgrind: $name (exit $rc, no errors, no leaks)"
 	fi

@@ -20,19 +20,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-not_ok() { # description, diagnostic files or lines...
-	local what=$1
-	shift
-	echo "not ok - $what"
-	for d in "$@"; do
-		if [ -f "$d" ]; then
-			head -c 3000 "$d" | sed 's/^/#   /'
-		else
-			echo "# $d"
-		fi
-	done
-	failed=1
-}
+. tests/lib/tap.sh
 
 for tool in aws moto_server jq python3 "${CC:-cc}"; do
 	if ! command -v "$tool" > /dev/null; then
@@ -42,13 +30,11 @@ for tool in aws moto_server jq python3 "${CC:-cc}"; do
 done
 
 # The names the patch must contain come from the one place that defines them.
-mapfile -t layout < <(printf '#include "layout.h"\nFC_LAUNCHER\nFC_INIT_CONTAINER\nFC_VOLUME\nFC_LABEL_INJECTION\n' |
-	"${CC:-cc}" -E -P -Icommon -x c - | sed 's/" *"//g; s/"//g')
-if [ "${#layout[@]}" -ne 4 ]; then
+if ! launcher=$(layout_value FC_LAUNCHER) || ! init=$(layout_value FC_INIT_CONTAINER) ||
+	! volume=$(layout_value FC_VOLUME) || ! label=$(layout_value FC_LABEL_INJECTION); then
 	not_ok "register: could not read the names from common/layout.h"
 	exit 1
 fi
-launcher=${layout[0]} init=${layout[1]} volume=${layout[2]} label=${layout[3]}
 
 # Dummy credentials, and nothing from the user's own AWS configuration.
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing

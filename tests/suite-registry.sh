@@ -29,18 +29,10 @@ trap 'registries_stop "$work/reg"; rm -rf "$work"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-fail() { # description, diagnostic lines...
-	echo "not ok - $1"
-	shift
-	local d
-	for d in "$@"; do
-		printf '%s\n' "$d" | sed 's/^/# /'
-	done
-	failed=1
-}
+. tests/lib/tap.sh
 
 if [ ! -x "$BUILD/falcon-patcher" ]; then
-	fail "registry suite: $BUILD/falcon-patcher is built" "run make first"
+	not_ok "registry suite: $BUILD/falcon-patcher is built" "run make first"
 	exit 1
 fi
 build_abs=$(cd "$BUILD" && pwd)
@@ -52,19 +44,15 @@ if [ -x "$build_abs/asan/falcon-patcher" ]; then
 fi
 
 # What a patched container looks like comes from common/layout.h.
-layout_value() { # MACRO: the string it expands to
-	printf '#include "layout.h"\n%s\n' "$1" | ${CC:-cc} -E -P -Icommon -x c - |
-		tail -n 1 | python3 -c 'import ast, sys; print(ast.literal_eval(sys.stdin.read()))'
-}
 if ! FC_LAUNCHER=$(layout_value FC_LAUNCHER) ||
 	! FC_ENV_ENTRYPOINT=$(layout_value FC_ENV_ENTRYPOINT); then
-	fail "registry suite: read FC_LAUNCHER and FC_ENV_ENTRYPOINT from common/layout.h"
+	not_ok "registry suite: read FC_LAUNCHER and FC_ENV_ENTRYPOINT from common/layout.h"
 	exit 1
 fi
 export FC_LAUNCHER FC_ENV_ENTRYPOINT
 
 if ! registries_start "$work/reg" > "$work/setup.log" 2>&1; then
-	fail "registry suite: start registries, token server and push test images" \
+	not_ok "registry suite: start registries, token server and push test images" \
 		"$(tail -n 40 "$work/setup.log")"
 	exit 1
 fi
@@ -147,15 +135,15 @@ expect_ok() {
 		run "${bins[$i]}" "$dir" "$def" "$@"
 		rc=$(cat "$dir/rc")
 		if [ "$rc" -ne 0 ]; then
-			fail "$desc${tags[$i]}" "exit $rc, stderr:" "$(head -c 2000 "$dir/err")"
+			not_ok "$desc${tags[$i]}" "exit $rc, stderr:" "$(head -c 2000 "$dir/err")"
 			continue
 		fi
 		if ! diag=$(python3 "$REG_LIB/check.py" verify "$def" "$dir/out" "$REG_IMAGES"); then
-			fail "$desc${tags[$i]}" "$diag"
+			not_ok "$desc${tags[$i]}" "$diag"
 			continue
 		fi
 		if [ -n "$AFTER" ] && ! diag=$(cd "$dir" && eval "$AFTER" 2>&1); then
-			fail "$desc${tags[$i]}" "$diag"
+			not_ok "$desc${tags[$i]}" "$diag"
 			continue
 		fi
 		echo "ok - $desc${tags[$i]}"
@@ -187,7 +175,7 @@ expect_fail() {
 			grep -qiE -- "$s" "$dir/err" || why+=("stderr does not match /$s/i")
 		done
 		if [ "${#why[@]}" -gt 0 ]; then
-			fail "$desc${tags[$i]}" "${why[@]}" "stderr:" "$(head -c 2000 "$dir/err")"
+			not_ok "$desc${tags[$i]}" "${why[@]}" "stderr:" "$(head -c 2000 "$dir/err")"
 		else
 			echo "ok - $desc${tags[$i]}"
 			# The message itself, for a human to judge (release run only).
@@ -293,7 +281,7 @@ SAYS=('arm64' 'amd64' 'ppc64le')
 expect_fail "index without the task's architecture: exit 3, lists the architectures it has" \
 	3 "$D/noarm.json" "${PLAIN[@]}"
 if grep -qi 'unknown' "$work/last-err"; then
-	fail "the architecture list leaves out attestation entries (unknown/unknown)" \
+	not_ok "the architecture list leaves out attestation entries (unknown/unknown)" \
 		"$(cat "$work/last-err")"
 else
 	echo "ok - the architecture list leaves out attestation entries (unknown/unknown)"
@@ -343,7 +331,7 @@ expect_fail "unknown repository: exit 3, 404 for the repository" 3 "$D/no-repo.j
 # The two messages must tell the user different things.
 if diff -q <(sed 's/no-such-tag\|no-such-repo\|fc\/both\|:1//g' "$work/err-tag") \
 	<(sed 's/no-such-tag\|no-such-repo\|fc\/both\|:1//g' "$work/last-err") > /dev/null; then
-	fail "unknown tag and unknown repository give different messages" \
+	not_ok "unknown tag and unknown repository give different messages" \
 		"$(cat "$work/err-tag")" "$(cat "$work/last-err")"
 else
 	echo "ok - unknown tag and unknown repository give different messages"
