@@ -81,6 +81,22 @@ $(BUILD)/asan/test_lookpath: tests/unit/test_lookpath.c tests/unit/unit.h \
 	$(CC) $(CFLAGS) $(SAN) -U_FORTIFY_SOURCE -Itests/unit -Ilauncher -o $@ $< \
 		launcher/lookpath.c common/err.c
 
+# The sensor's unit tests link the sensor's own files (and json_doc.c, to
+# check that what the sensor writes is strict JSON).
+SENSOR_TESTS := $(addprefix $(BUILD)/asan/,test_seccomp_filter test_tracee_mem test_sensor_json)
+$(SENSOR_TESTS): $(BUILD)/asan/test_%: tests/unit/test_%.c tests/unit/unit.h $(SENSOR_LIB) \
+		common/json_doc.c $(RT_HEADERS) Makefile
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SAN) -U_FORTIFY_SOURCE -Itests/unit -Isensor-shim -o $@ $< \
+		$(SENSOR_LIB) common/json_doc.c $(SENSOR_LIBS) -lcjson
+
+$(BUILD)/fuzz/fuzz_tracee_event: tests/fuzz/fuzz_tracee_event.c $(SENSOR_LIB) \
+		common/json_doc.c $(RT_HEADERS)
+	@mkdir -p $(@D)
+	$(CLANG) -std=gnu11 -D_GNU_SOURCE -g -O1 -Icommon -Isensor-shim \
+		-fsanitize=fuzzer,address,undefined -o $@ $< $(SENSOR_LIB) common/json_doc.c \
+		$(SENSOR_LIBS) -lcjson
+
 # The same program under AddressSanitizer and UBSan; the golden tests run
 # through it as well as through the release build.
 $(BUILD)/asan/falcon-patcher: $(PATCHER) $(HEADERS) Makefile

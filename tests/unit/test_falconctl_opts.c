@@ -94,10 +94,29 @@ static const struct {
 	/* The real product's options are set aside, not refused. */
 	{ "--cid=" CID " --tags=a,b --apd=true --aph=h --app=8080 --billing=metered "
 	  "--provisioning-token=x -s --failover=1 cid=1 --cidr=x", NULL,
-	  FC_TRACE_WARN, FC_FAIL_OPEN, 1, 10 },
+	  FC_TRACE_WARN, FC_FAIL_OPEN, 2, 9 },
+	/* The sensor's own: tags, sink, seccomp, container name. */
+	{ "--cid=" CID " --tags=web,prod/eu-1,a_b --sink=file:/tmp/ev --seccomp=off "
+	  "--container-name=web-1_x", NULL, FC_TRACE_WARN, FC_FAIL_OPEN, 5, 0 },
+	{ "--cid=" CID " --sink=stderr --seccomp=on", NULL, FC_TRACE_WARN, FC_FAIL_OPEN, 3, 0 },
 	/* Problems: the first is reported, every word is still sorted. */
 	{ "", "no --cid=<customer ID>", FC_TRACE_WARN, FC_FAIL_OPEN, 0, 0 },
-	{ "--tags=x", "no --cid=", FC_TRACE_WARN, FC_FAIL_OPEN, 0, 1 },
+	{ "--apd=x", "no --cid=", FC_TRACE_WARN, FC_FAIL_OPEN, 0, 1 },
+	{ "--cid=" CID " --tags='a b'", "a tag may hold only letters", FC_TRACE_WARN,
+	  FC_FAIL_OPEN, 2, 0 },
+	{ "--cid=" CID " --tags=a,,b", "has an empty tag", FC_TRACE_WARN, FC_FAIL_OPEN, 2, 0 },
+	{ "--cid=" CID " --tags=a,", "has an empty tag", FC_TRACE_WARN, FC_FAIL_OPEN, 2, 0 },
+	{ "--cid=" CID " --tags=", "--tags needs a value", FC_TRACE_WARN, FC_FAIL_OPEN, 2, 0 },
+	{ "--cid=" CID " --sink=syslog", "--sink=syslog is not an event sink",
+	  FC_TRACE_WARN, FC_FAIL_OPEN, 2, 0 },
+	{ "--cid=" CID " --sink=file:", "is not an event sink", FC_TRACE_WARN,
+	  FC_FAIL_OPEN, 2, 0 },
+	{ "--cid=" CID " --seccomp=maybe", "--seccomp=maybe: use on, or off", FC_TRACE_WARN,
+	  FC_FAIL_OPEN, 2, 0 },
+	{ "--cid=" CID " --container-name=a.b", "is not an ECS container name",
+	  FC_TRACE_WARN, FC_FAIL_OPEN, 2, 0 },
+	{ "--cid=" CID " --seccomp=off --seccomp=off", "--seccomp is given twice",
+	  FC_TRACE_WARN, FC_FAIL_OPEN, 3, 0 },
 	{ "--cid=", "--cid needs a value", FC_TRACE_WARN, FC_FAIL_OPEN, 1, 0 },
 	{ "--cid", "--cid needs a value", FC_TRACE_WARN, FC_FAIL_OPEN, 1, 0 },
 	{ "--cid=0123", "is not a customer ID", FC_TRACE_WARN, FC_FAIL_OPEN, 1, 0 },
@@ -153,7 +172,7 @@ static void test_opts(void)
 /* Known words are forwarded verbatim and in order. */
 static void test_forwarded(void)
 {
-	char *w[] = { "--tags=x", "--trace=info", "--cid=" CID, "-s", "--fail=open" };
+	char *w[] = { "--apd=x", "--trace=info", ("--cid=" CID), "-s", "--fail=open" };
 	const char *known[5], *unknown[5];
 	size_t nk, nu;
 	struct falconctl_opts o;
@@ -163,6 +182,24 @@ static void test_forwarded(void)
 	      nk == 3 && known[0] == w[1] && known[1] == w[2] && known[2] == w[4] &&
 	      nu == 2 && unknown[0] == w[0] && unknown[1] == w[3],
 	      "understood words are kept verbatim, in order, and the rest set aside");
+}
+
+/* The sensor's options land in their fields; the defaults when absent. */
+static void test_sensor_fields(void)
+{
+	char *w[] = { ("--cid=" CID), "--tags=a,b", "--sink=file:/x", "--seccomp=off",
+		      "--container-name=web" };
+	const char *known[5], *unknown[5];
+	size_t nk, nu;
+	struct falconctl_opts o;
+	struct fc_err e = { 0 };
+
+	CHECK(falconctl_opts_parse(w, 5, &o, known, &nk, unknown, &nu, &e) == 0 &&
+	      o.tags == w[1] + 7 && o.sink == w[2] + 7 && o.seccomp == FC_SECCOMP_OFF &&
+	      o.container == w[4] + 17, "--tags, --sink, --seccomp, --container-name are read");
+	CHECK(falconctl_opts_parse(w, 1, &o, known, &nk, unknown, &nu, &e) == 0 &&
+	      !o.tags && !o.sink && o.seccomp == FC_SECCOMP_ON && !o.container,
+	      "without them: no tags, stderr, seccomp on, no container name");
 }
 
 static const struct {
@@ -192,6 +229,7 @@ int main(void)
 	test_split();
 	test_opts();
 	test_forwarded();
+	test_sensor_fields();
 	test_fail_of_text();
 	return unit_done();
 }

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# tracer.sh: what tracing costs the application: native, under
+# falcon-sensor, and under `strace -f --seccomp-bpf -e trace=execve,execveat`
+# (the same syscall set, the same technique). A measurement, not a test: it
+# asserts nothing. Prints a markdown table of medians and ratios, and the
+# sensor's peak RSS (from its final Stop event).
+#
+#   bench/tracer.sh [RUNS]        (default 7 runs of each kind; root)
+#
+# Workloads (bench/tracer_work.c times each from inside, so that starting the
+# tracer is not counted):
+# 1. getppid loop: 2 000 000 getppid() syscalls, none of them traced; the
+#    price is the seccomp filter alone (FACTS.md 5: about 1.22 for a null
+#    syscall under any filter).
+# 2. fork+exec of /bin/true, 2000 times: each costs the tracer a fork
+#    event, the child's first stop, the execve seccomp stop, the exec event,
+#    the exit stop and the death report, and the sensor builds two events.
+# 3. extracting a tarball of 5000 small files with tar, into /dev/shm:
+#    mostly untraced syscalls (openat, write, close) and one exec.
+# Runs are interleaved (native, sensor, strace, native, ...) so that drift in
+# the machine's load hits every kind alike; ratios are of medians from the
+# same run of this script.
+set -u
+cd "$(dirname "$0")/.."
+RUNS=${1:-7}
+BUILD=${BUILD:-build}
+SENSOR=$BUILD/payload/falcon-sensor
+CID=0123456789ABCDEF0123456789ABCDEF-12
+
+for need in "$SENSOR" "$(command -v strace)" "$(command -v tar)"; do
+	if [ ! -x "$need" ]; then
+		echo "tracer.sh: missing $need (make all; apt-get install strace tar)" >&2
+		exit 1
+	fi
+done
+W=$(mktemp -d /tmp/fc-bench-tracer.XXXXXX)
+# tar extracts into memory (/dev/shm) when it can: on a disk shared with
+# other work the row measures the disk, not the tracer.
+X=$(mktemp -d /dev/shm/fc-bench-tar.XXXXXX 2>/dev/null) || X=$W/x
+trap 'rm -rf "$W" "$X"' EXIT
+cc -O2 -Wall -o "$W/work" bench/tracer_work.c || exit 1
+
+# 5000 small files (100 to 2000 bytes) in 50 directories.
+python3 - "$W/src" <<'EOF'
+import os, random, sys
+random.seed(1)
+root = sys.argv[1]
+for d in range(50):
+    os.makedirs(f"{root}/d{d:02}")
+    for f in range(100):
+        with open(f"{root}/d{d:02}/f{f:03}.txt", "wb") as fh:
+            fh.write(os.urandom(random.randint(50, 1000)).hex().encode())
+EOF
+tar -C "$W/src" -cf "$W/files.tar" .
+TAR=$(command -v tar)
+
+# one KIND WORKLOAD...: prints the seconds the workload reports.
+one() {
+	local kind=$1
+	shift
+	case $kind in
+	native) "$W/work" "$@" ;;
+	sensor) "$SENSOR" --cid="$CID" --sink="file:$W/events" -- "$W/work" work "$@" ;;
+	strace) strace -f -qq --seccomp-bpf -e trace=execve,execveat -o /dev/null "$W/work" "$@" ;;
+	esac
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+declare -A times
+peak=0
+row() {
+	local name=$1
+	shift
+	local k r t
+	for k in native sensor strace; do times[$k]=; done
+	for r in $(seq "$RUNS"); do
+		for k in native sensor strace; do
+			if [[ $name == *tar* ]]; then
+				rm -rf "$X/out"
+				mkdir -p "$X/out"
+			fi
+			rm -f "$W/events"
+			t=$(one "$k" "$@") || { echo "tracer.sh: $name under $k failed" >&2; exit 1; }
+			times[$k]+="$t"$'\n'
+			if [ "$k" = sensor ]; then
+				p=$(tail -n 1 "$W/events" | python3 -c \
+					'import json,sys; print(json.load(sys.stdin)["unmapped"].get("sensor_peak_rss_kib", 0))')
+				[ "$p" -gt "$peak" ] && peak=$p
+			fi
+		done
+	done
+	local n s st
+	n=$(printf '%s' "${times[native]}" | median)
+	s=$(printf '%s' "${times[sensor]}" | median)
+	st=$(printf '%s' "${times[strace]}" | median)
+	awk -v name="$name" -v n="$n" -v s="$s" -v st="$st" 'BEGIN {
+		printf "| %s | %.3f s | %.3f s | %.3f s | %.2f | %.2f |\n", name, n, s, st, s / n, st / n }'
+}
+
+echo "Machine: $(nproc) CPUs, $(uname -r), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "SSB: $(cat /sys/devices/system/cpu/vulnerabilities/spec_store_bypass 2>/dev/null)"
+echo "Medians of $RUNS runs each, interleaved."
+echo
+echo "| workload | native | sensor | strace --seccomp-bpf | sensor / native | strace / native |"
+echo "|---|---|---|---|---|---|"
+row "getppid loop (2 000 000)" getppid 2000000
+row "fork+exec /bin/true (2000)" forkexec 2000 /bin/true
+row "tar -x of 5000 small files" run "$TAR" -C "$X/out" -xf "$W/files.tar"
+echo
+echo "Sensor peak RSS (VmHWM, largest over all runs): $((peak / 1024)).$(((peak % 1024) * 10 / 1024)) MiB ($peak KiB)"

@@ -1,0 +1,254 @@
+/* main.c: falcon-sensor: the container's PID 1 (or a child subreaper under
+ * ECS's init) that runs the application traced (ptrace + seccomp), writes
+ * OCSF events for what it does, forwards signals to it, reaps zombies, and
+ * exits as the application did. Usage:
+ * falcon-sensor [falconctl options] -- PATH ARGV0 [ARG...].
+ * Exit codes: common/exit_codes.h. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "exit_codes.h"
+#include "falconctl_opts.h"
+#include "log.h"
+#include "ocsf.h"
+#include "protect.h"
+#include "seccomp_filter.h"
+#include "sigforward.h"
+#include "signals.h"
+#include "sink.h"
+#include "spawn.h"
+#include "spec_rules.h"
+#include "trace_spec.h"
+#include "tracer.h"
+
+#define USAGE "usage: falcon-sensor [--cid=CID] [--trace=LEVEL] [--fail=open|closed] " \
+	"[--tags=T,...] [--sink=stderr|file:PATH] [--seccomp=on|off] "          \
+	"[--container-name=NAME] -- PATH ARGV0 [ARG...]"
+
+/* How long the final events may take to reach a slow sink at exit. */
+#define SINK_CLOSE_MS 2000
+
+struct sensor {
+	struct falconctl_opts fo;
+	const char *path;         /* the executable, already resolved */
+	char **argv;              /* its argv, argv[0] included */
+	struct sig_saved saved;
+	int signals_taken;
+	char *tag_copy;           /* --tags split in place */
+	char *tags[64];
+	struct ocsf_ctx ocsf;
+	char hostname[256];
+	char self_exe[PATH_MAX];
+};
+
+/* The sensor cannot protect the application: run it bare (fail-open, the
+ * default) or refuse to (fail-closed). Never returns. */
+static void cannot_start(struct sensor *s, const char *why)
+{
+	int err;
+
+	if (s->fo.fail == FC_FAIL_CLOSED) {
+		fc_log_fatal("the sensor cannot start (%s), and --fail=closed is set: "
+			     "the application does not run", why);
+		exit(FC_EXIT_SENSOR);
+	}
+	fc_log_fatal("the application runs WITHOUT the Falcon sensor (fail-open): "
+		     "%s; add --fail=closed to -falconctl-opts to stop instead", why);
+	if (s->signals_taken)
+		signals_give_back(&s->saved);
+	if (!s->path)
+		exit(FC_EXIT_CONFIG); /* not reached: main sets it first */
+	execve(s->path, s->argv, environ);
+	err = errno;
+	fc_log_fatal("cannot execute \"%s\": %s", s->path, strerror(err));
+	exit(err == ENOENT ? FC_EXIT_NOTFOUND : FC_EXIT_NOEXEC);
+}
+
+/* The wait status as a shell reports it. */
+static int exit_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return FC_EXIT_SIGNAL_BASE + WTERMSIG(status);
+	return FC_EXIT_SYSTEM;
+}
+
+static void describe_exit(pid_t pid, int status, char *buf, size_t len)
+{
+	char name[32];
+
+	if (WIFSIGNALED(status))
+		snprintf(buf, len, "application (pid %d) killed by %s%s", (int)pid,
+			 signals_name(WTERMSIG(status), name, sizeof name),
+			 WCOREDUMP(status) ? " (core dumped)" : "");
+	else
+		snprintf(buf, len, "application (pid %d) exited with status %d",
+			 (int)pid, WEXITSTATUS(status));
+}
+
+/* Options -> s->fo; words the sensor does not know are warned about. */
+static void read_options(struct sensor *s, char **words, size_t n)
+{
+	struct fc_err e = { 0 };
+	const char **known = calloc(n + 1, sizeof *known);
+	const char **unknown = calloc(n + 1, sizeof *unknown);
+	size_t n_known, n_unknown;
+
+	if (!known || !unknown)
+		cannot_start(s, "out of memory");
+	if (falconctl_opts_parse(words, n, &s->fo, known, &n_known, unknown,
+				 &n_unknown, &e) < 0) {
+		fc_log_setup("falcon-sensor", s->fo.trace);
+		cannot_start(s, e.msg);
+	}
+	fc_log_setup("falcon-sensor", s->fo.trace);
+	for (size_t i = 0; i < n_unknown; i++)
+		fc_log(FC_TRACE_WARN, "ignoring option \"%.*s\": this sensor does "
+		       "not implement it", (int)strcspn(unknown[i], "="), unknown[i]);
+	free(known);
+	free(unknown);
+}
+
+/* What every event carries. */
+static void event_context(struct sensor *s)
+{
+	ssize_t n;
+
+	s->ocsf.cid = s->fo.cid;
+	s->ocsf.container = s->fo.container;
+	s->ocsf.version = FC_VERSION;
+	if (gethostname(s->hostname, sizeof s->hostname - 1) == 0)
+		s->ocsf.hostname = s->hostname;
+	if (s->fo.tags) {
+		char *save = NULL;
+
+		s->tag_copy = strdup(s->fo.tags);
+		if (!s->tag_copy)
+			cannot_start(s, "out of memory");
+		for (char *t = strtok_r(s->tag_copy, ",", &save);
+		     t && s->ocsf.n_tags < sizeof s->tags / sizeof *s->tags;
+		     t = strtok_r(NULL, ",", &save))
+			s->tags[s->ocsf.n_tags++] = t;
+		s->ocsf.tags = s->tags;
+	}
+	n = readlink("/proc/self/exe", s->self_exe, sizeof s->self_exe - 1);
+	s->self_exe[n > 0 ? n : 0] = '\0';
+}
+
+int main(int argc, char **argv)
+{
+	/* Static: the writer thread reads s.ocsf, and may still be running
+	 * (stuck in a write to a stalled log) while main returns. */
+	static struct sensor s = { .fo.trace = FC_TRACE_WARN };
+	struct fc_err e = { 0 };
+	struct spec_ctx ctx = { 0 };
+	struct spec_rules rules = { 0 };
+	struct sock_fprog prog = { 0 };
+	struct spawned child = { 0 };
+	struct tracer_result res;
+	struct ocsf_counters left = { 0 };
+	struct tracer_cfg tc;
+	struct sink *sink;
+	struct spawn_req req;
+	char detail[256], *line;
+	pid_t sig_tid;
+	sigset_t waited;
+	size_t len;
+	int dd = 1;
+
+	fc_log_setup("falcon-sensor", FC_TRACE_WARN);
+	while (dd < argc && strcmp(argv[dd], "--") != 0)
+		dd++;
+	if (argc - dd < 3) {
+		fc_log_fatal("no application to run: %s", USAGE);
+		return FC_EXIT_CONFIG;
+	}
+	s.path = argv[dd + 1];
+	s.argv = argv + dd + 2;
+	read_options(&s, argv + 1, (size_t)dd - 1);
+	event_context(&s);
+
+	if (signals_take_over(&s.saved, &waited, &e) < 0)
+		cannot_start(&s, e.msg);
+	s.signals_taken = 1;
+	/* Orphans of the application must come to us, not to an init that
+	 * may not reap them, when the sensor is not PID 1. */
+	if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		fc_log(FC_TRACE_ERR, "cannot become a child subreaper (%s): orphans "
+		       "of the application will go to the init", strerror(errno));
+
+	/* Threads first: the filter must know every sensor thread id. */
+	sink = sink_open(s.fo.sink ? s.fo.sink : "stderr", &s.ocsf, &e);
+	if (!sink || sink_start(sink, &e) < 0)
+		cannot_start(&s, e.msg);
+	if (sigforward_start(&sig_tid, &e) < 0)
+		cannot_start(&s, e.msg);
+	ctx.pid = getpid();
+	ctx.pgid = getpgrp();
+	ctx.tids[ctx.n_tids++] = ctx.pid;
+	ctx.tids[ctx.n_tids++] = sink_writer_tid(sink);
+	ctx.tids[ctx.n_tids++] = sig_tid;
+	if (spec_rules_build(&trace_spec_default, &ctx, &rules, &e) < 0)
+		cannot_start(&s, e.msg);
+	if (s.fo.seccomp == FC_SECCOMP_ON && seccomp_filter_build(&rules, &prog, &e) < 0)
+		cannot_start(&s, e.msg);
+
+	req = (struct spawn_req){ s.path, s.argv, &s.saved,
+				  s.fo.seccomp == FC_SECCOMP_ON ? &prog : NULL,
+				  TRACER_PTRACE_OPTIONS |
+				  (trace_spec_default.flags & SPEC_EXIT_EVENTS ?
+				   PTRACE_O_TRACEEXIT : 0) };
+	if (spawn_app(&req, &child, &e) < 0)
+		cannot_start(&s, e.msg);
+	if (protect_sensor(&e) < 0) {
+		kill(child.pid, SIGKILL);
+		while (waitpid(child.pid, NULL, __WALL) < 0 && errno == EINTR)
+			;
+		cannot_start(&s, e.msg);
+	}
+	sigforward_target(child.pid);
+	snprintf(detail, sizeof detail, "tracing %s (pid %d) with %s", s.path,
+		 (int)child.pid, s.fo.seccomp == FC_SECCOMP_ON ?
+		 "a seccomp filter" : "PTRACE_SYSCALL on every syscall (--seccomp=off)");
+	line = ocsf_lifecycle(&s.ocsf, ocsf_now_ms(), 3, detail, &(struct ocsf_counters){ 0 },
+			      &len);
+	sink_push(sink, line, len);
+	fc_log(FC_TRACE_INFO, "supervising %s (pid %d) for customer %s", s.path,
+	       (int)child.pid, s.fo.cid);
+	spawn_release(&child);
+
+	tc = (struct tracer_cfg){ &rules, &ctx, s.fo.seccomp == FC_SECCOMP_ON, sink,
+				  &s.ocsf, child.pid, s.self_exe };
+	if (tracer_run(&tc, &res, &e) < 0) {
+		fc_log_fatal("%s; stopping the application", e.msg);
+		kill(child.pid, SIGKILL);
+		return FC_EXIT_SYSTEM;
+	}
+	if (!res.launched) {
+		char why[512];
+
+		if (spawn_setup_error(&child, why, sizeof why)) {
+			sink_close(sink, why, NULL, SINK_CLOSE_MS);
+			cannot_start(&s, why);
+		}
+	}
+	describe_exit(child.pid, res.status, detail, sizeof detail);
+	fc_log(FC_TRACE_INFO, "%s", detail);
+	left.has_left = 1;
+	left.left_processes = res.left_processes;
+	left.left_threads = res.left_threads;
+	left.left_exec_bytes = res.left_exec_bytes;
+	sink_close(sink, detail, &left, SINK_CLOSE_MS);
+	spec_rules_free(&rules);
+	seccomp_filter_free(&prog);
+	free(s.tag_copy);
+	return exit_code(res.status);
+}

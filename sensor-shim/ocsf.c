@@ -1,0 +1,325 @@
+/* ocsf.c: building the sensor's OCSF event lines. */
+#include "ocsf.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "json_out.h"
+#include "signals.h"
+
+/* Big enough for a Launch with every cap reached and every byte escaped
+ * (argv twice, as argv and as cmd_line); a line that would be larger is
+ * dropped and counted rather than cut. */
+#define OCSF_LINE_MAX (512U * 1024U)
+
+#define PRODUCT_NAME "Falcon Container Sensor"
+#define VENDOR_NAME "falcon-container (open implementation)"
+
+static uint64_t sequence; /* shared by the tracer and the writer thread */
+
+uint64_t ocsf_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000U + (uint64_t)ts.tv_nsec / 1000000U;
+}
+
+struct klass {
+	int category_uid;
+	const char *category_name;
+	int class_uid;
+	const char *class_name;
+};
+
+static const struct klass process_activity = { 1, "System Activity", 1007,
+					       "Process Activity" };
+static const struct klass app_lifecycle = { 6, "Application Activity", 6002,
+					    "Application Lifecycle" };
+static const struct klass app_error = { 6, "Application Activity", 6008,
+					"Application Error" };
+
+/* Opens the event object and writes what every event has. */
+static void header(struct jout *j, const struct ocsf_ctx *c, uint64_t time_ms,
+		   const struct klass *k, int activity_id, const char *activity_name,
+		   int severity_id, const char *severity)
+{
+	char type_name[96];
+
+	jout_obj_begin(j);
+	jout_kint(j, "time", (long long)time_ms);
+	jout_kint(j, "category_uid", k->category_uid);
+	jout_kstr(j, "category_name", k->category_name);
+	jout_kint(j, "class_uid", k->class_uid);
+	jout_kstr(j, "class_name", k->class_name);
+	jout_kint(j, "activity_id", activity_id);
+	jout_kstr(j, "activity_name", activity_name);
+	jout_kint(j, "type_uid", (long long)k->class_uid * 100 + activity_id);
+	snprintf(type_name, sizeof type_name, "%s: %s", k->class_name, activity_name);
+	jout_kstr(j, "type_name", type_name);
+	jout_kint(j, "severity_id", severity_id);
+	jout_kstr(j, "severity", severity);
+
+	jout_kobj(j, "metadata");
+	jout_kstr(j, "version", OCSF_VERSION);
+	jout_kobj(j, "product");
+	jout_kstr(j, "name", PRODUCT_NAME);
+	jout_kstr(j, "vendor_name", VENDOR_NAME);
+	jout_kstr(j, "version", c->version);
+	jout_obj_end(j);
+	jout_kstr(j, "tenant_uid", c->cid);
+	if (c->n_tags > 0) {
+		jout_karr(j, "labels");
+		for (size_t i = 0; i < c->n_tags; i++)
+			jout_str(j, c->tags[i]);
+		jout_arr_end(j);
+	}
+	jout_kint(j, "sequence",
+		  (long long)__atomic_add_fetch(&sequence, 1, __ATOMIC_RELAXED));
+	jout_obj_end(j);
+
+	/* Fargate tasks run in a microVM. The container is the device's
+	 * (OCSF's container profile applies to endpoints and processes). */
+	jout_kobj(j, "device");
+	jout_kint(j, "type_id", 6);
+	jout_kstr(j, "type", "Virtual");
+	if (c->hostname)
+		jout_kstr(j, "hostname", c->hostname);
+	if (c->container) {
+		jout_kobj(j, "container");
+		jout_kstr(j, "name", c->container);
+		jout_obj_end(j);
+	}
+	jout_obj_end(j);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* "file": the executable, when known. */
+static void file_obj(struct jout *j, const char *exe)
+{
+	jout_kobj(j, "file");
+	jout_kstr(j, "path", exe);
+	jout_kstr(j, "name", base_name(exe));
+	jout_kint(j, "type_id", 1);
+	jout_kstr(j, "type", "Regular File");
+	jout_obj_end(j);
+}
+
+/* The members of a process object that struct ocsf_proc knows. */
+static void proc_members(struct jout *j, const struct ocsf_proc *p)
+{
+	jout_kint(j, "pid", p->pid);
+	if (p->exe) {
+		jout_kstr(j, "name", base_name(p->exe));
+		file_obj(j, p->exe);
+	}
+	if (p->cmd_line)
+		jout_kstr(j, "cmd_line", p->cmd_line);
+}
+
+static char *finish(struct jout *j, size_t *len)
+{
+	jout_obj_end(j);
+	return jout_take_line(j, len);
+}
+
+char *ocsf_join_argv(const struct tstrv *v)
+{
+	size_t total = 1;
+	char *s, *p;
+
+	for (size_t i = 0; i < v->n; i++)
+		total += v->len[i] + 1;
+	s = malloc(total);
+	if (!s)
+		return NULL;
+	p = s;
+	for (size_t i = 0; i < v->n; i++) {
+		if (i > 0)
+			*p++ = ' ';
+		memcpy(p, v->buf + v->off[i], v->len[i]);
+		p += v->len[i];
+	}
+	*p = '\0';
+	return s;
+}
+
+static void argv_members(struct jout *j, const struct tstrv *v, int from_proc)
+{
+	jout_karr(j, "argv");
+	for (size_t i = 0; i < v->n; i++)
+		jout_bytes(j, v->buf + v->off[i], v->len[i]);
+	jout_arr_end(j);
+	jout_kint(j, "argc", (long long)v->count);
+	if (v->flags & (TSTRV_ENTRIES_CUT | TSTRV_BYTES_CUT | TSTRV_COUNT_CUT))
+		jout_kbool(j, "argv_truncated", 1);
+	if (v->flags & (TSTRV_FAULT | TSTRV_BAD_ENTRY))
+		jout_kbool(j, "argv_unreadable", 1);
+	if (v->flags & TSTRV_NULL)
+		jout_kbool(j, "argv_null", 1);
+	if (from_proc)
+		jout_kstr(j, "argv_source", "/proc/PID/cmdline");
+}
+
+char *ocsf_launch(const struct ocsf_ctx *c, const struct ocsf_launch *l,
+		  size_t *len)
+{
+	struct jout j;
+	char *cmd_line = l->argv ? ocsf_join_argv(l->argv) : NULL;
+	char *line;
+
+	jout_init(&j, OCSF_LINE_MAX);
+	header(&j, c, l->time_ms, &process_activity, 1, "Launch", 1, "Informational");
+	jout_kint(&j, "status_id", 1);
+	jout_kstr(&j, "status", "Success");
+	jout_kint(&j, "launch_type_id", 3);
+	jout_kstr(&j, "launch_type", "Exec");
+
+	jout_kobj(&j, "actor");
+	jout_kobj(&j, "process");
+	proc_members(&j, &l->actor);
+	jout_obj_end(&j);
+	jout_obj_end(&j);
+
+	jout_kobj(&j, "process");
+	jout_kint(&j, "pid", l->pid);
+	if (l->tid != l->pid)
+		jout_kint(&j, "tid", l->tid);
+	if (l->exe) {
+		jout_kstr(&j, "name", base_name(l->exe));
+		file_obj(&j, l->exe);
+	}
+	if (cmd_line)
+		jout_kstr(&j, "cmd_line", cmd_line);
+	if (l->cwd)
+		jout_kstr(&j, "working_directory", l->cwd);
+	if (l->uid >= 0) {
+		char uid[24];
+
+		snprintf(uid, sizeof uid, "%ld", l->uid);
+		jout_kobj(&j, "user");
+		jout_kstr(&j, "uid", uid);
+		jout_obj_end(&j);
+	}
+	jout_kobj(&j, "parent_process");
+	proc_members(&j, &l->parent);
+	jout_obj_end(&j);
+	jout_obj_end(&j);
+
+	jout_kobj(&j, "unmapped");
+	if (l->argv)
+		argv_members(&j, l->argv, l->argv_from_proc);
+	if (l->exec_path) {
+		jout_key(&j, "exec_path");
+		jout_bytes(&j, l->exec_path, l->exec_path_len);
+		if (l->exec_path_flags & (TSTR_FAULT | TSTR_NULL))
+			jout_kbool(&j, "exec_path_unreadable", 1);
+		if (l->exec_path_flags & TSTR_TRUNC)
+			jout_kbool(&j, "exec_path_truncated", 1);
+	}
+	if (l->euid >= 0 && l->euid != l->uid)
+		jout_kint(&j, "euid", l->euid);
+	jout_obj_end(&j);
+	line = finish(&j, len);
+	free(cmd_line);
+	return line;
+}
+
+char *ocsf_terminate(const struct ocsf_ctx *c, const struct ocsf_terminate *t,
+		     size_t *len)
+{
+	struct ocsf_proc self = { t->pid, t->exe, t->cmd_line };
+	struct jout j;
+
+	jout_init(&j, OCSF_LINE_MAX);
+	header(&j, c, t->time_ms, &process_activity, 2, "Terminate", 1,
+	       "Informational");
+	jout_kint(&j, "status_id", 1);
+	jout_kstr(&j, "status", "Success");
+	jout_kobj(&j, "actor");
+	jout_kobj(&j, "process");
+	proc_members(&j, &self);
+	jout_obj_end(&j);
+	jout_obj_end(&j);
+	jout_kobj(&j, "process");
+	proc_members(&j, &self);
+	if (t->ppid > 0) {
+		jout_kobj(&j, "parent_process");
+		jout_kint(&j, "pid", t->ppid);
+		jout_obj_end(&j);
+	}
+	jout_obj_end(&j);
+	if (WIFEXITED(t->wait_status)) {
+		jout_kint(&j, "exit_code", WEXITSTATUS(t->wait_status));
+	} else if (WIFSIGNALED(t->wait_status)) {
+		char name[32];
+		int sig = WTERMSIG(t->wait_status);
+
+		jout_kobj(&j, "unmapped");
+		jout_kint(&j, "signal", sig);
+		jout_kstr(&j, "signal_name", signals_name(sig, name, sizeof name));
+		jout_kbool(&j, "core_dumped", WCOREDUMP(t->wait_status));
+		jout_obj_end(&j);
+	}
+	return finish(&j, len);
+}
+
+static void counters(struct jout *j, const struct ocsf_counters *k)
+{
+	jout_kobj(j, "unmapped");
+	jout_kint(j, "events", (long long)k->events);
+	jout_kint(j, "dropped", (long long)k->dropped);
+	jout_kint(j, "write_errors", (long long)k->write_errors);
+	if (k->peak_rss_kib > 0)
+		jout_kint(j, "sensor_peak_rss_kib", k->peak_rss_kib);
+	if (k->has_left) {
+		jout_kint(j, "left_processes", (long long)k->left_processes);
+		jout_kint(j, "left_threads", (long long)k->left_threads);
+		jout_kint(j, "left_exec_bytes", (long long)k->left_exec_bytes);
+	}
+	jout_obj_end(j);
+}
+
+char *ocsf_lifecycle(const struct ocsf_ctx *c, uint64_t time_ms, int activity,
+		     const char *detail, const struct ocsf_counters *k, size_t *len)
+{
+	struct jout j;
+
+	jout_init(&j, OCSF_LINE_MAX);
+	header(&j, c, time_ms, &app_lifecycle, activity,
+	       activity == 3 ? "Start" : "Stop", 1, "Informational");
+	jout_kobj(&j, "app");
+	jout_kstr(&j, "name", "falcon-sensor");
+	jout_kstr(&j, "vendor_name", VENDOR_NAME);
+	jout_kstr(&j, "version", c->version);
+	jout_obj_end(&j);
+	jout_kstr(&j, "message", detail);
+	counters(&j, k);
+	return finish(&j, len);
+}
+
+char *ocsf_drops(const struct ocsf_ctx *c, uint64_t time_ms, uint64_t dropped_new,
+		 const struct ocsf_counters *k, size_t *len)
+{
+	char msg[160];
+	struct jout j;
+
+	snprintf(msg, sizeof msg, "%llu events dropped: the event sink did not keep "
+		 "up (the application was not slowed down)",
+		 (unsigned long long)dropped_new);
+	jout_init(&j, OCSF_LINE_MAX);
+	header(&j, c, time_ms, &app_error, 1, "General Error", 3, "Medium");
+	jout_kstr(&j, "message", msg);
+	counters(&j, k);
+	return finish(&j, len);
+}

@@ -1,0 +1,75 @@
+/* proc_table.h: what the tracer knows about each traced thread and
+ * process, keyed by thread id and by process id (the thread-group id).
+ * Entries live exactly as long as the task does, so memory follows the
+ * number of live tasks; the argv kept per process is capped (images). */
+#ifndef FC_PROC_TABLE_H
+#define FC_PROC_TABLE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct exec_info;
+
+/* What a process runs: shared by fork until the next exec. */
+struct image {
+	unsigned refs;
+	char *exe;               /* the executable's path, or NULL */
+	char *cmd_line;          /* argv joined by spaces (capped), or NULL */
+};
+
+#define PROC_LAUNCHED 0x1U       /* executed an image under the sensor */
+#define PROC_SENSOR_COPY 0x2U    /* the app's child before its first exec:
+				  * still a copy of the sensor */
+
+struct proc {
+	pid_t tgid;
+	pid_t ppid;              /* as last known */
+	unsigned flags;
+	unsigned threads;        /* live threads in the table */
+	struct image *img;
+	struct proc *next;
+};
+
+#define THR_WANT_EXIT 0x1U       /* resume with PTRACE_SYSCALL: the spec
+				  * wants this syscall's exit stop */
+
+struct thread {
+	pid_t tid;
+	pid_t tgid;
+	unsigned flags;
+	size_t exit_row;         /* THR_WANT_EXIT: the spec row */
+	struct exec_info *pending; /* an execve seen at entry, not yet done */
+	struct thread *next;
+};
+
+struct proc_table {
+	struct thread **threads;
+	size_t n_threads, cap_threads;
+	struct proc **procs;
+	size_t n_procs, cap_procs;
+};
+
+void pt_init(struct proc_table *pt);
+/* Frees every entry (at exit, for leak checkers). */
+void pt_free(struct proc_table *pt);
+
+struct thread *pt_thread(const struct proc_table *pt, pid_t tid);
+/* A new thread of process tgid (which must exist); NULL when out of
+ * memory. */
+struct thread *pt_thread_add(struct proc_table *pt, pid_t tid, pid_t tgid);
+/* Removes the thread and frees its pending exec. */
+void pt_thread_del(struct proc_table *pt, pid_t tid);
+
+struct proc *pt_proc(const struct proc_table *pt, pid_t tgid);
+/* A new process running img (a reference is taken; img may be NULL). */
+struct proc *pt_proc_add(struct proc_table *pt, pid_t tgid, pid_t ppid,
+			 struct image *img);
+void pt_proc_del(struct proc_table *pt, pid_t tgid);
+
+/* A new image with copies of exe and cmd_line (either may be NULL), one
+ * reference held; NULL when out of memory. */
+struct image *image_new(const char *exe, const char *cmd_line);
+struct image *image_ref(struct image *img);
+void image_unref(struct image *img);
+
+#endif

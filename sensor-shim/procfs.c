@@ -1,0 +1,144 @@
+/* procfs.c: reading /proc/PID/{exe,cwd,status,cmdline}. */
+#include "procfs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+ssize_t procfs_link(pid_t pid, const char *what, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, what);
+	n = readlink(path, buf, len);
+	if (n < 0 || (size_t)n >= len)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
+/* Reads a whole small /proc file into buf (NUL-terminated). */
+static ssize_t slurp_small(pid_t pid, const char *what, char *buf, size_t len)
+{
+	char path[64];
+	size_t got = 0;
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, what);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	while (got < len - 1) {
+		ssize_t n = read(fd, buf + got, len - 1 - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	return (ssize_t)got;
+}
+
+static long field(const char *text, const char *key)
+{
+	const char *p = strstr(text, key);
+	char *end;
+	long v;
+
+	if (!p)
+		return -1;
+	p += strlen(key);
+	errno = 0;
+	v = strtol(p, &end, 10);
+	if (end == p || errno != 0)
+		return -1;
+	return v;
+}
+
+int procfs_status(pid_t pid, struct proc_status *st)
+{
+	char buf[4096];
+	const char *uid;
+
+	if (slurp_small(pid, "status", buf, sizeof buf) <= 0)
+		return -1;
+	st->tgid = (pid_t)field(buf, "\nTgid:");
+	st->ppid = (pid_t)field(buf, "\nPPid:");
+	st->uid = st->euid = -1;
+	uid = strstr(buf, "\nUid:");
+	if (uid) {
+		char *end;
+
+		st->uid = strtol(uid + 5, &end, 10);
+		st->euid = strtol(end, NULL, 10);
+	}
+	return st->tgid > 0 ? 0 : -1;
+}
+
+int procfs_cmdline(pid_t pid, struct tstrv *v)
+{
+	char *buf = malloc(ARGV_MAX_TOTAL + 1);
+	ssize_t n;
+	size_t start = 0;
+
+	v->n = 0;
+	v->used = 0;
+	v->count = 0;
+	v->flags = 0;
+	if (!buf)
+		return -1;
+	n = slurp_small(pid, "cmdline", buf, ARGV_MAX_TOTAL + 1);
+	if (n < 0) {
+		free(buf);
+		return -1;
+	}
+	if ((size_t)n == ARGV_MAX_TOTAL)
+		v->flags |= TSTRV_BYTES_CUT;
+	for (size_t i = 0; i <= (size_t)n && (size_t)n > 0; i++) {
+		size_t len;
+
+		if (i < (size_t)n && buf[i] != '\0')
+			continue;
+		if (i == (size_t)n && i == start)
+			break; /* the final NUL was the last byte */
+		len = i - start;
+		v->count++;
+		if (v->n >= ARGV_MAX_ENTRIES) {
+			v->flags |= TSTRV_ENTRIES_CUT;
+		} else {
+			if (len > ARGV_MAX_ENTRY) {
+				len = ARGV_MAX_ENTRY;
+				v->flags |= TSTRV_BYTES_CUT;
+			}
+			buf[start + len] = '\0';
+			v->off[v->n] = (uint32_t)start;
+			v->len[v->n] = (uint32_t)len;
+			v->eflags[v->n] = 0;
+			v->n++;
+		}
+		start = i + 1;
+	}
+	free(v->buf);
+	v->buf = buf;
+	v->cap = ARGV_MAX_TOTAL + 1;
+	v->used = (size_t)n;
+	return 0;
+}
+
+long procfs_self_peak_rss_kib(void)
+{
+	char buf[4096];
+	long v;
+
+	if (slurp_small(getpid(), "status", buf, sizeof buf) <= 0)
+		return 0;
+	v = field(buf, "\nVmHWM:");
+	return v > 0 ? v : 0;
+}

@@ -1,0 +1,33 @@
+/* procfs.h: the few facts about a stopped tracee that /proc gives more
+ * cheaply or more truly than its memory: where its executable and working
+ * directory are, its parent and user, and (when the execve arguments could
+ * not be kept) the argv of the new image. */
+#ifndef FC_PROCFS_H
+#define FC_PROCFS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "tracee_mem.h"
+
+struct proc_status {
+	pid_t tgid;
+	pid_t ppid;
+	long uid, euid;          /* -1 when unknown */
+};
+
+/* readlink of /proc/PID/WHAT (exe, cwd) into buf, NUL-terminated; returns
+ * the length, or -1 (gone, not permitted, or longer than len - 1). */
+ssize_t procfs_link(pid_t pid, const char *what, char *buf, size_t len);
+
+/* Tgid, PPid and Uid of /proc/PID/status. Returns 0 or -1. */
+int procfs_status(pid_t pid, struct proc_status *st);
+
+/* /proc/PID/cmdline as a string array within the ARGV_* caps. Returns 0
+ * or -1. */
+int procfs_cmdline(pid_t pid, struct tstrv *v);
+
+/* The calling process's peak resident set (VmHWM) in KiB, or 0. */
+long procfs_self_peak_rss_kib(void);
+
+#endif

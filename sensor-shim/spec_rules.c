@@ -1,0 +1,179 @@
+/* spec_rules.c: filling a trace spec with this sensor's facts, and the
+ * user-space twin of the BPF filter. */
+#include "spec_rules.h"
+
+#include <linux/audit.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+
+size_t spec_arches(uint32_t arch[SPEC_MAX_ARCH])
+{
+	size_t n = 0;
+
+	arch[n++] = seccomp_arch_native();
+#if defined(__x86_64__)
+	/* int $0x80 and x32 syscalls reach the kernel from any x86-64
+	 * process: a filter on x86-64 numbers alone would let them by. */
+	arch[n++] = SCMP_ARCH_X86;
+	arch[n++] = SCMP_ARCH_X32;
+#elif defined(__aarch64__)
+	arch[n++] = SCMP_ARCH_ARM;
+#endif
+	return n;
+}
+
+/* The AUDIT_ARCH value the kernel reports for a libseccomp token: x32
+ * syscalls come as x86-64 ones with bit 30 set in the number. */
+static uint32_t audit_arch_of(uint32_t token)
+{
+#ifdef SCMP_ARCH_X32
+	if (token == SCMP_ARCH_X32)
+		return AUDIT_ARCH_X86_64;
+#endif
+	return token;
+}
+
+/* The concrete value of c, or -1 when the fact does not exist. idx picks
+ * the thread for SPEC_VAL_SENSOR_TID. */
+static int fact(const struct spec_cond *c, const struct spec_ctx *ctx, size_t idx,
+		uint64_t *out)
+{
+	switch ((enum spec_val)c->val) {
+	case SPEC_VAL_CONST:
+		*out = c->value;
+		return 0;
+	case SPEC_VAL_SENSOR_PID:
+		*out = (uint32_t)ctx->pid;
+		return 0;
+	case SPEC_VAL_SENSOR_TID:
+		*out = (uint32_t)ctx->tids[idx];
+		return 0;
+	case SPEC_VAL_SENSOR_PGID:
+		if (ctx->pgid <= 0)
+			return -1;
+		*out = (uint32_t)ctx->pgid;
+		return 0;
+	case SPEC_VAL_SENSOR_NEG_PGID:
+		if (ctx->pgid <= 1)
+			return -1;
+		*out = (uint32_t)-ctx->pgid;
+		return 0;
+	}
+	return -1;
+}
+
+static int row_uses_tid(const struct spec_row *row)
+{
+	for (unsigned i = 0; i < row->n_cond; i++)
+		if (row->cond[i].val == SPEC_VAL_SENSOR_TID)
+			return 1;
+	return 0;
+}
+
+static int add_nrs(struct spec_rules *r, const uint32_t *arch, size_t n_arch,
+		   const char *name, size_t rule, struct fc_err *e)
+{
+	for (size_t a = 0; a < n_arch; a++) {
+		int nr = seccomp_syscall_resolve_name_arch(arch[a], name);
+		struct spec_nr *grown;
+
+		if (nr < 0)
+			continue; /* absent on this architecture */
+		grown = realloc(r->nrs, (r->n_nrs + 1) * sizeof *r->nrs);
+		if (!grown)
+			return fc_fail(e, FC_ERR_SYSTEM, "out of memory for the trace rules");
+		r->nrs = grown;
+		r->nrs[r->n_nrs++] = (struct spec_nr){ audit_arch_of(arch[a]),
+						       (uint64_t)(uint32_t)nr, rule };
+	}
+	return 0;
+}
+
+int spec_rules_build(const struct trace_spec *spec, const struct spec_ctx *ctx,
+		     struct spec_rules *out, struct fc_err *e)
+{
+	uint32_t arch[SPEC_MAX_ARCH];
+	size_t n_arch = spec_arches(arch);
+
+	*out = (struct spec_rules){ .spec = spec };
+	for (size_t i = 0; i < spec->n; i++) {
+		const struct spec_row *row = &spec->rows[i];
+		size_t copies = row_uses_tid(row) ? ctx->n_tids : 1;
+
+		if (seccomp_syscall_resolve_name(row->syscall) == __NR_SCMP_ERROR) {
+			spec_rules_free(out);
+			return fc_fail(e, FC_ERR_INPUT, "trace spec row %zu: libseccomp "
+				       "does not know the syscall \"%s\"", i, row->syscall);
+		}
+		if (row->n_cond > SPEC_MAX_COND) {
+			spec_rules_free(out);
+			return fc_fail(e, FC_ERR_INPUT, "trace spec row %zu (%s): more "
+				       "than %d conditions", i, row->syscall, SPEC_MAX_COND);
+		}
+		for (size_t k = 0; k < copies; k++) {
+			struct spec_rule rule = { .row = i, .n_cond = row->n_cond };
+			struct spec_rule *grown;
+			int usable = 1;
+
+			for (unsigned c = 0; c < row->n_cond; c++) {
+				if (row->cond[c].arg > 5) {
+					spec_rules_free(out);
+					return fc_fail(e, FC_ERR_INPUT, "trace spec row %zu "
+						       "(%s): argument %u does not exist", i,
+						       row->syscall, row->cond[c].arg);
+				}
+				rule.cond[c].arg = row->cond[c].arg;
+				rule.cond[c].mask = row->cond[c].mask;
+				if (fact(&row->cond[c], ctx, k, &rule.cond[c].value) < 0)
+					usable = 0;
+				rule.cond[c].value &= rule.cond[c].mask;
+			}
+			if (!usable)
+				continue;
+			grown = realloc(out->rules, (out->n + 1) * sizeof *out->rules);
+			if (!grown) {
+				spec_rules_free(out);
+				return fc_fail(e, FC_ERR_SYSTEM, "out of memory for the "
+					       "trace rules");
+			}
+			out->rules = grown;
+			out->rules[out->n] = rule;
+			if (add_nrs(out, arch, n_arch, row->syscall, out->n, e) < 0) {
+				spec_rules_free(out);
+				return -1;
+			}
+			out->n++;
+		}
+	}
+	return 0;
+}
+
+void spec_rules_free(struct spec_rules *r)
+{
+	free(r->rules);
+	free(r->nrs);
+	r->rules = NULL;
+	r->nrs = NULL;
+	r->n = 0;
+	r->n_nrs = 0;
+}
+
+long spec_rules_match(const struct spec_rules *r, uint32_t arch, uint64_t nr,
+		      const uint64_t args[6])
+{
+	for (size_t i = 0; i < r->n_nrs; i++) {
+		const struct spec_rule *rule;
+		int all = 1;
+
+		if (r->nrs[i].audit_arch != arch || r->nrs[i].nr != nr)
+			continue;
+		rule = &r->rules[r->nrs[i].rule];
+		for (unsigned c = 0; c < rule->n_cond && all; c++)
+			all = (args[rule->cond[c].arg] & rule->cond[c].mask) ==
+			      rule->cond[c].value;
+		if (all)
+			return (long)rule->row;
+	}
+	return -1;
+}

@@ -1,0 +1,98 @@
+/* tracee_mem.h: reading strings and string arrays (argv, envp) out of a
+ * stopped tracee, which may be hostile: pointers may be NULL, wild, or
+ * point at a string that runs into an unmapped page; an array may have
+ * 100 000 entries or no terminator. Memory is read in 4 KiB pages
+ * (process_vm_readv, one iovec per page so that a fault cuts the read at
+ * the page), through a small page cache, within a byte budget per
+ * decode; everything kept is capped. Nothing here trusts a tracee byte.
+ *
+ * The caps (ours; Datadog keeps 256 entries of 256 bytes): */
+#ifndef FC_TRACEE_MEM_H
+#define FC_TRACEE_MEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define TMEM_PAGE 4096U
+#define TMEM_CACHE_PAGES 8
+
+#define ARGV_MAX_ENTRIES 256        /* argv entries kept */
+#define ARGV_MAX_ENTRY 1024         /* bytes kept of each entry */
+#define ARGV_MAX_TOTAL (16 * 1024)  /* bytes kept of all entries */
+#define ARGV_COUNT_MAX (1U << 20)   /* entries counted past those kept */
+#define PATH_MAX_KEPT 4096          /* bytes kept of a path argument */
+#define TMEM_BUDGET (16U << 20)     /* bytes read from a tracee per decode */
+
+/* Where tracee bytes come from. read() gets a 4 KiB-aligned address and a
+ * length that is a multiple of 4 KiB, and returns how many bytes it read
+ * from the start (a multiple of 4 KiB: it stops at the first unreadable
+ * page), or -1 when the tracee cannot be read at all. The tracer reads a
+ * live process; the fuzz target and the unit test a fake address space. */
+struct tmem_src {
+	ssize_t (*read)(void *ctx, uint64_t addr, void *buf, size_t len);
+	void *ctx;
+};
+
+struct tmem {
+	struct tmem_src src;
+	uint64_t base[TMEM_CACHE_PAGES];
+	signed char state[TMEM_CACHE_PAGES];  /* 0 empty, 1 read, -1 unreadable */
+	unsigned next;                        /* round-robin victim */
+	size_t budget;                        /* bytes the source may still read */
+	unsigned char page[TMEM_CACHE_PAGES][TMEM_PAGE];
+};
+
+/* What became of one string. */
+#define TSTR_NULL 0x1U      /* the pointer was NULL */
+#define TSTR_FAULT 0x2U     /* unreadable memory before the terminator */
+#define TSTR_TRUNC 0x4U     /* longer than the cap: cut */
+
+/* What became of an array. */
+#define TSTRV_NULL 0x1U         /* the array pointer was NULL */
+#define TSTRV_FAULT 0x2U        /* the array ran into unreadable memory */
+#define TSTRV_ENTRIES_CUT 0x4U  /* more entries than ARGV_MAX_ENTRIES */
+#define TSTRV_BYTES_CUT 0x8U    /* an entry or the total was cut */
+#define TSTRV_COUNT_CUT 0x10U   /* more than ARGV_COUNT_MAX entries */
+#define TSTRV_BAD_ENTRY 0x20U   /* an entry was unreadable */
+
+/* A string array as kept: entries are stored back to back in buf, each
+ * one NUL-terminated, entry i at buf + off[i] with length len[i]. flags
+ * holds TSTRV_*, eflags[i] the entry's TSTR_*. */
+struct tstrv {
+	char *buf;
+	size_t used, cap;
+	uint32_t off[ARGV_MAX_ENTRIES];
+	uint32_t len[ARGV_MAX_ENTRIES];
+	unsigned char eflags[ARGV_MAX_ENTRIES];
+	size_t n;                /* entries kept */
+	uint64_t count;          /* entries the array has (up to ARGV_COUNT_MAX) */
+	unsigned flags;
+};
+
+/* A reader over src with a fresh cache and budget. */
+void tmem_init(struct tmem *m, struct tmem_src src);
+
+/* Copies up to len bytes at addr into buf; returns how many could be
+ * read before the first unreadable byte. */
+size_t tmem_read(struct tmem *m, uint64_t addr, void *buf, size_t len);
+
+/* Reads the NUL-terminated string at addr into buf (room for cap bytes
+ * plus a NUL), sets *len and returns TSTR_* flags. */
+unsigned tmem_string(struct tmem *m, uint64_t addr, char *buf, size_t cap,
+		     size_t *len);
+
+/* Reads the NULL-terminated array of ptr_size-byte (4 or 8) pointers at
+ * addr and the strings they point at, within the ARGV_* caps. Returns 0,
+ * or -1 when out of memory (v->flags then still says what was read). */
+int tmem_strv(struct tmem *m, uint64_t addr, unsigned ptr_size, struct tstrv *v);
+
+void tstrv_free(struct tstrv *v);
+
+/* The source for a live, stopped tracee: process_vm_readv, falling back to
+ * PTRACE_PEEKDATA when the tracee is not dumpable (EPERM) and the sensor
+ * lacks CAP_SYS_PTRACE: the tracer may always peek at its tracee. ctx
+ * points at the pid_t. */
+ssize_t tmem_read_process(void *ctx, uint64_t addr, void *buf, size_t len);
+
+#endif

@@ -1,0 +1,508 @@
+/* tracer.c: the stop loop (see tracer.h for what each stop means). */
+#include "tracer.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "log.h"
+#include "proc_table.h"
+#include "procfs.h"
+#include "protect.h"
+#include "regs_arch.h"
+#include "syscall_decode.h"
+#include "verdict.h"
+
+/* Bytes of execve arguments held between an execve's entry and its
+ * PTRACE_EVENT_EXEC, over all threads. An execve that fails leaves its
+ * arguments until the thread's next execve or death; past the budget,
+ * arguments are not kept and the Launch takes the new image's
+ * /proc/PID/cmdline instead. */
+#define PENDING_BUDGET (4U << 20)
+
+/* Bytes of a command line kept with each process for its Terminate event
+ * and as the parent of later Launches; the Launch itself has all of it. */
+#define IMAGE_CMDLINE_MAX 512
+
+struct tracer {
+	const struct tracer_cfg *cfg;
+	struct proc_table pt;
+	struct tmem mem;
+	size_t pending_bytes;
+	struct tracer_result *res;
+};
+
+/* Resumes a stopped task; sig is re-injected (0: none). */
+static void resume(struct tracer *tr, const struct thread *t, pid_t tid, int sig)
+{
+	int want_exit = t && (t->flags & THR_WANT_EXIT);
+	enum __ptrace_request req = !tr->cfg->seccomp || want_exit ?
+		PTRACE_SYSCALL : PTRACE_CONT;
+
+	/* The signal travels as ptrace's data pointer. */
+	/* NOLINTNEXTLINE(performance-no-int-to-ptr) */
+	if (ptrace(req, tid, NULL, (void *)(long)sig) < 0 && errno != ESRCH)
+		fc_log(FC_TRACE_ERR, "cannot resume pid %d: %s", (int)tid,
+		       strerror(errno));
+}
+
+static struct image *image_of(struct tracer *tr, pid_t tgid)
+{
+	struct proc *p = pt_proc(&tr->pt, tgid);
+
+	return p ? p->img : NULL;
+}
+
+/* A new process tgid, running its creator's image until it executes. */
+static struct proc *add_proc(struct tracer *tr, pid_t tgid, pid_t ppid,
+			     struct image *img)
+{
+	struct proc *p = pt_proc(&tr->pt, tgid);
+
+	if (p)
+		return p;
+	p = pt_proc_add(&tr->pt, tgid, ppid, img);
+	if (!p)
+		fc_log(FC_TRACE_ERR, "out of memory: pid %d is traced without a record",
+		       (int)tgid);
+	return p;
+}
+
+static struct thread *add_thread(struct tracer *tr, pid_t tid, pid_t tgid)
+{
+	struct thread *t = pt_thread(&tr->pt, tid);
+
+	if (t)
+		return t;
+	t = pt_thread_add(&tr->pt, tid, tgid);
+	if (!t)
+		fc_log(FC_TRACE_ERR, "out of memory: tid %d is traced without a record",
+		       (int)tid);
+	return t;
+}
+
+/* A task seen before its creator's fork/clone event (or whose creator we
+ * could not follow): /proc says what it is, while it sits in its first
+ * stop. */
+static struct thread *adopt(struct tracer *tr, pid_t tid)
+{
+	struct proc_status st;
+
+	if (procfs_status(tid, &st) < 0) {
+		st.tgid = tid;
+		st.ppid = 0;
+	}
+	if (st.tgid == tid)
+		add_proc(tr, tid, st.ppid, image_of(tr, st.ppid));
+	else
+		add_proc(tr, st.tgid, 0, NULL);
+	return add_thread(tr, tid, st.tgid);
+}
+
+static void on_new_task(struct tracer *tr, const struct thread *parent, pid_t tid,
+			int event)
+{
+	unsigned long msg = 0;
+	pid_t child;
+	pid_t creator = parent ? parent->tgid : tid;
+
+	if (ptrace(PTRACE_GETEVENTMSG, tid, NULL, &msg) < 0)
+		return;
+	child = (pid_t)msg;
+	if (child <= 0 || pt_thread(&tr->pt, child))
+		return; /* its first stop came first and adopted it */
+	/* Its first stop came first, it ran, and it is dead and reaped
+	 * already: a record now would never be removed. */
+	if (kill(child, 0) < 0 && errno == ESRCH)
+		return;
+	if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK) {
+		add_proc(tr, child, creator, image_of(tr, creator));
+		add_thread(tr, child, child);
+		return;
+	}
+	/* clone: a thread, or a process made without SIGCHLD. The child
+	 * cannot run (or exit) before its first stop is resumed, so /proc
+	 * answers reliably. */
+	adopt(tr, child);
+}
+
+static void emit(struct tracer *tr, char *line, size_t len)
+{
+	sink_push(tr->cfg->sink, line, len);
+}
+
+/* Frees a thread's pending exec and returns its bytes to the budget. */
+static void drop_pending(struct tracer *tr, struct thread *t)
+{
+	if (!t || !t->pending)
+		return;
+	tr->pending_bytes -= exec_info_size(t->pending);
+	exec_info_free(t->pending);
+	t->pending = NULL;
+}
+
+static void keep_pending(struct tracer *tr, struct thread *t, struct exec_info *x)
+{
+	size_t size;
+
+	drop_pending(tr, t);
+	if (!t) {
+		exec_info_free(x);
+		return;
+	}
+	size = exec_info_size(x);
+	if (tr->pending_bytes + size > PENDING_BUDGET) {
+		fc_log(FC_TRACE_DEBUG, "execve arguments of tid %d not kept: %zu bytes "
+		       "are held already", (int)t->tid, tr->pending_bytes);
+		exec_info_free(x);
+		return;
+	}
+	tr->pending_bytes += size;
+	t->pending = x;
+}
+
+static void apply(const struct thread *t, pid_t tid, const struct sys_event *ev,
+		  struct verdict v)
+{
+	const char *name = ev->spec->syscall;
+
+	if (v.kind == VERDICT_ALLOW)
+		return;
+	if (regs_skip_syscall(tid, v.kind == VERDICT_DENY ? v.err : EPERM) < 0 &&
+	    errno != ESRCH)
+		fc_log(FC_TRACE_ERR, "cannot refuse %s to pid %d: %s", name, (int)tid,
+		       strerror(errno));
+	if (v.kind == VERDICT_KILL && t)
+		kill(t->tgid, SIGKILL);
+	fc_log(FC_TRACE_DEBUG, "%s %s of pid %d: %s",
+	       v.kind == VERDICT_KILL ? "killed at" : "refused", name, (int)tid,
+	       v.why ? v.why : "a rule");
+}
+
+/* A traced syscall at entry: decode, decide, apply. */
+static void on_entry(struct tracer *tr, struct thread *t, pid_t tid, size_t row,
+		     uint32_t arch, uint64_t nr, const uint64_t *args)
+{
+	const struct spec_row *spec = &tr->cfg->rules->spec->rows[row];
+	struct sys_event ev = { .tid = tid, .row = row, .spec = spec, .arch = arch,
+				.nr = nr };
+	struct verdict v;
+
+	memcpy(ev.args, args, sizeof ev.args);
+	if (spec->action == SPEC_DENY) {
+		/* Only --seccomp=off gets here: the filter refuses these
+		 * in the kernel. */
+		apply(t, tid, &ev, (struct verdict){ VERDICT_DENY, spec->err, spec->why });
+		return;
+	}
+	tmem_init(&tr->mem, (struct tmem_src){ tmem_read_process, &ev.tid });
+	syscall_decode(&tr->mem, &ev);
+	v = protect_check(&ev, tr->cfg->ctx);
+	if (v.kind == VERDICT_ALLOW)
+		v = verdict_for(&ev);
+	apply(t, tid, &ev, v);
+	if (spec->decoder == DEC_EXECVE || spec->decoder == DEC_EXECVEAT) {
+		if (v.kind == VERDICT_ALLOW && ev.u.exec)
+			keep_pending(tr, t, ev.u.exec);
+		else
+			exec_info_free(ev.u.exec);
+	}
+	if (t && v.kind == VERDICT_ALLOW && (spec->flags & SPEC_EXIT_STOP)) {
+		t->flags |= THR_WANT_EXIT;
+		t->exit_row = row;
+	}
+}
+
+static void on_seccomp(struct tracer *tr, struct thread *t, pid_t tid)
+{
+	struct __ptrace_syscall_info info;
+
+	/* NOLINTNEXTLINE(performance-no-int-to-ptr): the size is the addr */
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, (void *)sizeof info, &info) <= 0) {
+		if (errno != ESRCH)
+			fc_log(FC_TRACE_ERR, "cannot read the syscall of pid %d at its "
+			       "seccomp stop: %s", (int)tid, strerror(errno));
+		return;
+	}
+	/* The data must be our row for this very syscall: a filter the
+	 * application installed itself may return RET_TRACE too. */
+	if (info.op != PTRACE_SYSCALL_INFO_SECCOMP ||
+	    spec_rules_match(tr->cfg->rules, info.arch, info.seccomp.nr,
+			     info.seccomp.args) != (long)info.seccomp.ret_data)
+		return;
+	on_entry(tr, t, tid, info.seccomp.ret_data, info.arch, info.seccomp.nr,
+		 info.seccomp.args);
+}
+
+/* A syscall-entry or -exit stop: every syscall with --seccomp=off, and the
+ * exits that rows asked for. */
+static void on_syscall_stop(struct tracer *tr, struct thread *t, pid_t tid)
+{
+	struct __ptrace_syscall_info info;
+	long row;
+
+	/* NOLINTNEXTLINE(performance-no-int-to-ptr): the size is the addr */
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, (void *)sizeof info, &info) <= 0)
+		return;
+	if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
+		if (t && (t->flags & THR_WANT_EXIT)) {
+			t->flags &= ~THR_WANT_EXIT;
+			verdict_at_exit(tid, t->exit_row, info.exit.rval);
+		}
+		return;
+	}
+	if (info.op != PTRACE_SYSCALL_INFO_ENTRY || tr->cfg->seccomp)
+		return;
+	row = spec_rules_match(tr->cfg->rules, info.arch, info.entry.nr,
+			       info.entry.args);
+	if (row >= 0)
+		on_entry(tr, t, tid, (size_t)row, info.arch, info.entry.nr,
+			 info.entry.args);
+}
+
+static char *capped_cmdline(const struct tstrv *argv)
+{
+	char *s = ocsf_join_argv(argv);
+
+	if (s && strlen(s) > IMAGE_CMDLINE_MAX)
+		s[IMAGE_CMDLINE_MAX] = '\0';
+	return s;
+}
+
+/* PTRACE_EVENT_EXEC: the new image is in place and has not run yet. */
+static struct thread *on_exec(struct tracer *tr, struct thread *t, pid_t tid)
+{
+	unsigned long former = (unsigned long)tid;
+	struct exec_info *x = NULL;
+	struct ocsf_launch l = { 0 };
+	struct proc_status st = { 0 };
+	struct tstrv from_proc = { 0 };
+	char exe[PATH_MAX], cwd[PATH_MAX], *cmd, *line;
+	struct image *img, *old;
+	struct proc *p, *parent;
+	size_t len;
+
+	if (ptrace(PTRACE_GETEVENTMSG, tid, NULL, &former) < 0)
+		former = (unsigned long)tid;
+	if ((pid_t)former != tid) {
+		/* A non-leader thread executed: it is now tid, and its old
+		 * id will not be reported again. */
+		struct thread *ft = pt_thread(&tr->pt, (pid_t)former);
+
+		if (ft) {
+			x = ft->pending;
+			if (x)
+				tr->pending_bytes -= exec_info_size(x);
+			ft->pending = NULL;
+			pt_thread_del(&tr->pt, (pid_t)former);
+		}
+	} else if (t) {
+		x = t->pending;
+		if (x)
+			tr->pending_bytes -= exec_info_size(x);
+		t->pending = NULL;
+	}
+	if (!t)
+		t = adopt(tr, tid);
+	if (t) {
+		drop_pending(tr, t);
+		t->flags &= ~THR_WANT_EXIT;
+	}
+
+	if (procfs_status(tid, &st) < 0) {
+		st.ppid = 0;
+		st.uid = st.euid = -1;
+	}
+	p = add_proc(tr, tid, st.ppid, NULL);
+	old = p ? p->img : NULL;
+	parent = pt_proc(&tr->pt, st.ppid);
+
+	l.time_ms = ocsf_now_ms();
+	l.pid = tid;
+	l.tid = (pid_t)former;
+	l.ppid = st.ppid;
+	l.exe = procfs_link(tid, "exe", exe, sizeof exe) >= 0 ? exe : NULL;
+	l.cwd = procfs_link(tid, "cwd", cwd, sizeof cwd) >= 0 ? cwd : NULL;
+	l.uid = st.uid;
+	l.euid = st.euid;
+	if (x) {
+		l.argv = &x->argv;
+		l.exec_path = x->path;
+		l.exec_path_len = x->path_len;
+		l.exec_path_flags = x->path_flags;
+	} else if (procfs_cmdline(tid, &from_proc) == 0) {
+		l.argv = &from_proc;
+		l.argv_from_proc = 1;
+	}
+	l.actor = (struct ocsf_proc){ tid, old ? old->exe : NULL,
+				      old ? old->cmd_line : NULL };
+	l.parent = (struct ocsf_proc){ st.ppid,
+				       parent && parent->img ? parent->img->exe : NULL,
+				       parent && parent->img ? parent->img->cmd_line : NULL };
+	line = ocsf_launch(tr->cfg->ocsf, &l, &len);
+	emit(tr, line, len);
+
+	cmd = l.argv ? capped_cmdline(l.argv) : NULL;
+	img = image_new(l.exe, cmd);
+	free(cmd);
+	if (p) {
+		image_unref(p->img);
+		p->img = img;
+		p->ppid = st.ppid;
+		p->flags = (p->flags & ~PROC_SENSOR_COPY) | PROC_LAUNCHED;
+	} else {
+		image_unref(img);
+	}
+	exec_info_free(x);
+	tstrv_free(&from_proc);
+	tr->res->processes++;
+	if (tid == tr->cfg->app)
+		tr->res->launched = 1;
+	return t;
+}
+
+/* A task died. Returns 1 when it was the application's process. */
+static int on_death(struct tracer *tr, pid_t tid, int status)
+{
+	struct thread *t = pt_thread(&tr->pt, tid);
+	pid_t tgid = t ? t->tgid : tid;
+	struct proc *p;
+
+	if (t) {
+		drop_pending(tr, t);
+		pt_thread_del(&tr->pt, tid);
+	}
+	if (tgid != tid)
+		return 0; /* a thread; its process lives on */
+	p = pt_proc(&tr->pt, tid);
+	if (!p) {
+		if (tid != tr->cfg->app)
+			fc_log(FC_TRACE_DEBUG, "reaped pid %d, which the sensor did not "
+			       "trace", (int)tid);
+	} else {
+		if (!(p->flags & PROC_SENSOR_COPY)) {
+			struct ocsf_terminate te = {
+				ocsf_now_ms(), tid, p->ppid, p->img ? p->img->exe : NULL,
+				p->img ? p->img->cmd_line : NULL, status
+			};
+			size_t len;
+			char *line = ocsf_terminate(tr->cfg->ocsf, &te, &len);
+
+			emit(tr, line, len);
+		}
+		pt_proc_del(&tr->pt, tid);
+	}
+	return tid == tr->cfg->app;
+}
+
+static int is_stop_signal(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+static void on_stop(struct tracer *tr, pid_t tid, int status)
+{
+	int sig = WSTOPSIG(status), event = (int)((unsigned)status >> 16);
+	struct thread *t = pt_thread(&tr->pt, tid);
+
+	if (!t)
+		t = adopt(tr, tid);
+	switch (event) {
+	case 0:
+		if (sig == (SIGTRAP | 0x80)) {
+			on_syscall_stop(tr, t, tid);
+			resume(tr, t, tid, 0);
+		} else {
+			/* Signal-delivery-stop: deliver it as it came. */
+			resume(tr, t, tid, sig);
+		}
+		return;
+	case PTRACE_EVENT_STOP:
+		if (is_stop_signal(sig)) {
+			/* Group-stop: stay stopped, but let the tracer hear of
+			 * SIGCONT; PTRACE_CONT here would undo kill -STOP. */
+			if (ptrace(PTRACE_LISTEN, tid, NULL, NULL) < 0 && errno != ESRCH) {
+				/* Better a task that runs on than one that
+				 * hangs in a stop nobody ends. */
+				fc_log(FC_TRACE_ERR, "cannot listen to pid %d (%s): "
+				       "resuming it", (int)tid, strerror(errno));
+				resume(tr, t, tid, 0);
+			}
+			return;
+		}
+		/* A new task's first stop, PTRACE_INTERRUPT, or the wake-up
+		 * of a listening task. */
+		resume(tr, t, tid, 0);
+		return;
+	case PTRACE_EVENT_SECCOMP:
+		on_seccomp(tr, t, tid);
+		resume(tr, t, tid, 0);
+		return;
+	case PTRACE_EVENT_EXEC:
+		t = on_exec(tr, t, tid);
+		resume(tr, t, tid, 0);
+		return;
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+	case PTRACE_EVENT_CLONE:
+		on_new_task(tr, t, tid, event);
+		resume(tr, t, tid, 0);
+		return;
+	default: /* PTRACE_EVENT_EXIT, and anything newer */
+		resume(tr, t, tid, 0);
+		return;
+	}
+}
+
+int tracer_run(const struct tracer_cfg *cfg, struct tracer_result *res,
+	       struct fc_err *e)
+{
+	struct tracer *tr = calloc(1, sizeof *tr);
+	struct image *img;
+	struct proc *p;
+	int rc = 0;
+
+	*res = (struct tracer_result){ 0 };
+	if (!tr)
+		return fc_fail(e, FC_ERR_SYSTEM, "out of memory for the tracer");
+	tr->cfg = cfg;
+	tr->res = res;
+	pt_init(&tr->pt);
+	img = image_new(cfg->sensor_exe, NULL);
+	p = add_proc(tr, cfg->app, getpid(), img);
+	image_unref(img);
+	if (p)
+		p->flags |= PROC_SENSOR_COPY;
+	add_thread(tr, cfg->app, cfg->app);
+
+	for (;;) {
+		int status;
+		pid_t tid = waitpid(-1, &status, __WALL);
+
+		if (tid < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = fc_fail(e, FC_ERR_SYSTEM, "cannot wait for the application: %s",
+				     strerror(errno));
+			break;
+		}
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			if (on_death(tr, tid, status)) {
+				res->status = status;
+				break;
+			}
+			continue;
+		}
+		if (WIFSTOPPED(status))
+			on_stop(tr, tid, status);
+	}
+	res->left_processes = tr->pt.n_procs;
+	res->left_threads = tr->pt.n_threads;
+	res->left_exec_bytes = tr->pending_bytes;
+	pt_free(&tr->pt);
+	free(tr);
+	return rc;
+}

@@ -1,0 +1,467 @@
+#!/usr/bin/env bash
+# suite-sensor.sh: falcon-sensor's tracer as real processes under the real
+# tracer (tests/sensor/app.c, hostile.c), on the host: the OCSF events of
+# pipelines, forks, vfork, threads and exec from a thread; signals, job
+# control and exit statuses the same as without the sensor; the sensor's
+# death taking the application with it (EXITKILL); the protections against
+# the application; hostile execve arguments; --seccomp=off; a stalled sink.
+# Where there is an untraced behaviour to compare with, the program runs
+# twice, natively and under the sensor, and the outputs must be identical.
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+SCHEMA=${OCSF_SCHEMA:-../shared/reference/ocsf-schema}
+
+if [ "$(id -u)" != 0 ]; then
+	echo "not ok - sensor: must run as root (capabilities, setuid, uid 1000)"
+	exit 1
+fi
+T=$(mktemp -d /tmp/fc-sensor.XXXXXX)
+chmod 755 "$T"
+jobs_to_kill=()
+cleanup() {
+	local p
+	for p in "${jobs_to_kill[@]}"; do kill -9 "$p" 2>/dev/null; done
+	[ -n "${KEEP_SCRATCH:-}" ] || rm -rf "$T"
+}
+trap cleanup EXIT
+. tests/runtime/lib.sh
+ulimit -S -c 0
+
+SENSOR=$BUILD/payload/falcon-sensor
+if [ ! -x "$SENSOR" ]; then
+	echo "not ok - sensor: $SENSOR is not built (run make all)"
+	exit 1
+fi
+for prog in app hostile; do
+	if ! ${CC:-cc} -O2 -Wall -Wextra -D_GNU_SOURCE -o "$T/$prog" "tests/sensor/$prog.c" -lpthread \
+		2>"$T/cc.err"; then
+		echo "not ok - sensor: cannot build tests/sensor/$prog.c"
+		diag "$T/cc.err"
+		exit 1
+	fi
+done
+APP=$T/app
+HOSTILE=$T/hostile
+TAGS=web,prod/eu-1
+EV=tests/sensor/events.py
+if [ -d "$SCHEMA" ]; then
+	SCHEMA=$(cd "$SCHEMA" && pwd)
+else
+	echo "# no OCSF schema at $SCHEMA: events are checked for shape only"
+	SCHEMA=
+fi
+
+# run NAME [SENSOR OPTIONS...] -- PATH ARGV0 [ARG...]: the program under
+# the sensor (the sensor's own convention: the path, then argv); stdout,
+# stderr, exit status and events in $T/NAME.{out,err,rc,ev}. 60 s bounds
+# a hang.
+run() {
+	local name=$1 rc=0
+	shift
+	local opts=()
+	while [ "$1" != -- ]; do opts+=("$1"); shift; done
+	shift
+	rm -f "$T/$name.ev"
+	timeout -s KILL 60 "$SENSOR" --cid="$CID" --tags="$TAGS" --container-name=web \
+		--sink="file:$T/$name.ev" ${opts[@]+"${opts[@]}"} -- "$@" \
+		>"$T/$name.out" 2>"$T/$name.err" </dev/null || rc=$?
+	echo "$rc" >"$T/$name.rc"
+}
+# native NAME ARGV...: the same without the sensor, into $T/NAME.n.*.
+native() {
+	local name=$1 rc=0
+	shift
+	timeout -s KILL 60 "$@" >"$T/$name.n.out" 2>"$T/$name.n.err" </dev/null || rc=$?
+	echo "$rc" >"$T/$name.n.rc"
+}
+# same NAME DESC: native and traced runs printed and exited alike.
+same() {
+	local n=$T/$1
+	if cmp -s "$n.n.out" "$n.out" && cmp -s "$n.n.err" "$n.err" && cmp -s "$n.n.rc" "$n.rc"; then
+		ok "$2"
+	else
+		notok "$2"
+		echo "# native exit $(cat "$n.n.rc"), traced exit $(cat "$n.rc")"
+		diff "$n.n.out" "$n.out" | head -n 20 | sed 's/^/#   out /'
+		diff "$n.n.err" "$n.err" | head -n 20 | sed 's/^/#   err /'
+	fi
+}
+# valid NAME: the run's events are OCSF, and the sensor stopped cleanly.
+valid() {
+	if python3 "$EV" validate "$T/$1.ev" $SCHEMA >"$T/$1.val" 2>&1 &&
+		[ "$(tail -n 1 "$T/$1.ev" | python3 -c 'import json,sys; print(json.load(sys.stdin)["activity_name"])')" = Stop ]; then
+		ok "$2"
+	else
+		notok "$2"
+		diag "$T/$1.val" "$T/$1.err"
+	fi
+}
+# tab NAME: the events as a table (events.py table).
+tab() { python3 "$EV" table "$T/$1.ev"; }
+# q NAME PYTHON-EXPR: evaluates EXPR with `ev` the list of events.
+q() {
+	python3 - "$T/$1.ev" "$2" <<'EOF'
+import json, os, sys
+ev = [json.loads(l) for l in open(sys.argv[1], "rb")]
+launches = [e for e in ev if e.get("class_uid") == 1007 and e["activity_id"] == 1]
+terms = [e for e in ev if e.get("class_uid") == 1007 and e["activity_id"] == 2]
+r = eval(sys.argv[2])
+print(r if not isinstance(r, bool) else ("yes" if r else "no"))
+EOF
+}
+# qok NAME DESC PYTHON-EXPR: ok when EXPR is true.
+qok() {
+	local r
+	r=$(q "$1" "$3" 2>&1)
+	if [ "$r" = yes ]; then ok "$2"; else notok "$2"; echo "# got: $r"; tab "$1" | head -n 20 | sed 's/^/#   /'; fi
+}
+
+# ---------------------------------------------------------------------------
+# Process events: a shell pipeline with forks, a subshell, and execs.
+PIPE='echo hi | tr a-z A-Z | cat; (exit 4); /bin/true one two; exit 3'
+native pipe sh -c "$PIPE"
+run pipe -- /bin/sh sh -c "$PIPE"
+same pipe "a pipeline prints and exits as without the sensor"
+valid pipe "pipeline: every event is OCSF (schema ${SCHEMA:+checked}), and a final Stop"
+qok pipe "pipeline: one Launch per exec (sh, tr, cat, true), with argv" \
+	'sorted(e["unmapped"]["argv"][0] for e in launches) == ["/bin/true", "cat", "sh", "tr"]'
+qok pipe "pipeline: the exec'd files are named by their real path" \
+	'all(e["process"]["file"]["path"].startswith("/") for e in launches)'
+qok pipe "pipeline: tr and cat are children of the shell" \
+	'all(e["process"]["parent_process"]["pid"] == [l for l in launches if l["unmapped"]["argv"][0]=="sh"][0]["process"]["pid"] for e in launches if e["unmapped"]["argv"][0] in ("tr","cat"))'
+WANT_CMD="sh -c $PIPE" WANT_CWD=$PWD qok pipe "pipeline: the shell's cmd_line, cwd and uid" \
+	'[(e["process"]["cmd_line"], e["process"]["working_directory"], e["process"]["user"]["uid"]) for e in launches if e["unmapped"]["argv"][0]=="sh"] == [(os.environ["WANT_CMD"], os.environ["WANT_CWD"], "0")]'
+qok pipe "pipeline: every process that launched terminates, the shell with exit code 3" \
+	'{e["process"]["pid"] for e in launches} <= {e["process"]["pid"] for e in terms} and [e["exit_code"] for e in terms if e["process"]["pid"] == launches[0]["process"]["pid"]] == [3]'
+qok pipe "pipeline: the subshell (a fork without exec) terminates with exit code 4" \
+	'4 in [e.get("exit_code") for e in terms]'
+qok pipe "pipeline: type_uid 100701 for Launch, 100702 for Terminate" \
+	'all(e["type_uid"] == 100701 for e in launches) and all(e["type_uid"] == 100702 for e in terms)'
+qok pipe "pipeline: every event carries the CID, the tags and the container name" \
+	'all(e["metadata"]["tenant_uid"] == "'"$CID"'" and e["metadata"]["labels"] == ["web", "prod/eu-1"] and e["device"]["container"]["name"] == "web" for e in ev)'
+qok pipe "pipeline: sequence numbers 1..N without a gap, nothing dropped" \
+	'[e["metadata"]["sequence"] for e in ev] == list(range(1, len(ev) + 1)) and ev[-1]["unmapped"]["dropped"] == 0'
+
+# Exec from a thread that is not the leader: the thread takes the pid.
+run threads -- "$APP" app threads /bin/echo
+if [ "$(cat "$T/threads.out")" = from-a-thread ] && [ "$(cat "$T/threads.rc")" = 0 ]; then
+	ok "a non-leader thread executes: the new image runs"
+else
+	notok "a non-leader thread executes: the new image runs: exit $(cat "$T/threads.rc")"
+	diag "$T/threads.out" "$T/threads.err"
+fi
+valid threads "exec from a thread: the events are OCSF"
+qok threads "exec from a thread: Launch of echo in the app's pid, with the executing thread's id" \
+	'[(e["unmapped"]["argv"], e["process"]["pid"] == launches[0]["process"]["pid"], e["process"].get("tid", 0) != e["process"]["pid"]) for e in launches[1:]] == [(["/bin/echo", "from-a-thread"], True, True)]'
+qok threads "exec from a thread: one Terminate for the process, none for its threads" \
+	'len(terms) == 1 and terms[0]["process"]["pid"] == launches[0]["process"]["pid"]'
+
+native family "$APP" family /bin/true
+run family -- "$APP" app family /bin/true
+same family "vfork+exec, fork without exec, a thread: the same as without the sensor"
+valid family "vfork/fork/thread: the events are OCSF"
+qok family "vfork+exec gives a Launch; the fork that never executed a Terminate with exit code 7" \
+	'["/bin/true", "vforked"] in [e["unmapped"]["argv"] for e in launches] and 7 in [e.get("exit_code") for e in terms]'
+
+native churn "$APP" churn 400 /bin/true
+run churn -- "$APP" app churn 400 /bin/true
+same churn "400 children, every other one killed as it starts: the same as without the sensor"
+valid churn "churn: the events are OCSF"
+qok churn "churn: a Terminate for each of the 400 children and the app" 'len(terms) == 401'
+qok churn "churn: nothing is left in the sensor's tables (no record outlives its task)" \
+	'[ev[-1]["unmapped"][k] for k in ("left_processes", "left_threads", "left_exec_bytes")] == [0, 0, 0]'
+
+# ---------------------------------------------------------------------------
+# Signals and job control, as without the sensor.
+native jobctl "$APP" jobctl
+run jobctl -- "$APP" app jobctl
+same jobctl "kill -STOP/-TSTP/-TTIN/-TTOU stop a child (its parent sees it), -CONT resumes it"
+if grep -q '^ran while stopped: no$' "$T/jobctl.out" && ! grep -q 'ran while stopped: yes' "$T/jobctl.out"; then
+	ok "... and a stopped child does not run (PTRACE_LISTEN, not PTRACE_CONT)"
+else
+	notok "... and a stopped child does not run"
+	diag "$T/jobctl.out"
+fi
+native sigq "$APP" sigqueue
+run sigq -- "$APP" app sigqueue
+same sigq "a queued realtime signal arrives with its value, code and sender"
+for s in SEGV ABRT QUIT TERM KILL; do
+	native "die$s" "$APP" die "$s"
+	run "die$s" -- "$APP" app die "$s"
+	same "die$s" "a child killed by SIG$s: same status and core-dump bit as without the sensor"
+done
+for n in 0 1 42 255; do
+	run "exit$n" -- /bin/sh sh -c "exit $n"
+	if [ "$(cat "$T/exit$n.rc")" = "$n" ]; then ok "exit code $n is the app's"; else notok "exit code $n is the app's: $(cat "$T/exit$n.rc")"; fi
+done
+run killed -- /bin/sh sh -c 'kill -USR1 $$'
+if [ "$(cat "$T/killed.rc")" = 138 ]; then ok "an app killed by SIGUSR1 gives 128+10"; else notok "an app killed by SIGUSR1 gives 128+10: $(cat "$T/killed.rc")"; fi
+
+for mode in direct sensor sensor-off; do
+	case $mode in
+	direct) out=$(python3 tests/sensor/tty_jobs.py 2>&1) ;;
+	sensor) out=$(python3 tests/sensor/tty_jobs.py "$SENSOR" --cid="$CID" --sink="file:$T/tty.ev" -- 2>&1) ;;
+	*) out=$(python3 tests/sensor/tty_jobs.py "$SENSOR" --cid="$CID" --sink="file:$T/tty.ev" --seccomp=off -- 2>&1) ;;
+	esac
+	if [ "$out" = "stopped=1 jobs_stopped=1 bg=1 killed=143 exit=0" ]; then
+		ok "bash job control on a TTY: ^Z stops, bg resumes, kill ends ($mode)"
+	else
+		notok "bash job control on a TTY: ^Z stops, bg resumes, kill ends ($mode): $out"
+	fi
+done
+
+# ---------------------------------------------------------------------------
+# The sensor dies: EXITKILL takes the application with it.
+for sc in on off; do
+	rm -f "$T/ek.pids"
+	"$SENSOR" --cid="$CID" --sink="file:$T/ek.ev" --seccomp=$sc -- /bin/sh sh -c \
+		"sleep 300 & echo \$! \$\$ >$T/ek.pids; exec sleep 301" >/dev/null 2>&1 &
+	spid=$!
+	jobs_to_kill+=("$spid")
+	for _ in $(seq 300); do [ -s "$T/ek.pids" ] && break; sleep 0.1; done
+	read -r bg app <"$T/ek.pids"
+	kill -9 "$spid"
+	wait "$spid" 2>/dev/null
+	gone=0
+	for _ in $(seq 300); do
+		if ! kill -0 "$bg" 2>/dev/null && ! kill -0 "$app" 2>/dev/null; then gone=1; break; fi
+		sleep 0.1
+	done
+	if [ $gone = 1 ]; then
+		ok "kill -9 of the sensor (not PID 1) kills the app and its children (EXITKILL, seccomp $sc)"
+	else
+		notok "kill -9 of the sensor kills the app and its children (seccomp $sc): still running"
+		kill -9 "$bg" "$app" 2>/dev/null
+	fi
+done
+
+# ---------------------------------------------------------------------------
+# Protection: the app, as root, against the sensor (its parent, not PID 1).
+cat >"$T/attack.want" <<EOF
+ptrace attach: EPERM
+ptrace seize: EPERM
+open mem for reading: EACCES
+open mem for writing: EACCES
+process_vm_readv: EPERM
+process_vm_writev: EPERM
+kill SIGSTOP: EPERM
+kill SIGKILL: EPERM
+kill with high bits set: EPERM
+kill the sensor's group: EPERM
+tgkill: EPERM
+tkill, kill, prlimit, ptrace each sensor thread: 12 of 12 refused
+rt_sigqueueinfo: EPERM
+pidfd_open: EPERM
+pidfd_send_signal via /proc dir: EPERM
+setpgid into the sensor's group: EPERM
+prlimit RLIMIT_CPU: EPERM
+sensor stopped: no
+kill own child: ok
+EOF
+for sc in on off; do
+	run "attack$sc" --seccomp=$sc -- "$APP" app attack
+	if cmp -s "$T/attack.want" "$T/attack$sc.out" && [ "$(cat "$T/attack$sc.rc")" = 0 ]; then
+		ok "root app cannot ptrace, read/write the memory of, signal, stop, or rlimit the sensor (seccomp $sc)"
+	else
+		notok "root app cannot attack the sensor (seccomp $sc): exit $(cat "$T/attack$sc.rc")"
+		diff "$T/attack.want" "$T/attack$sc.out" | sed 's/^/#   /'
+	fi
+done
+# The kernel alone (no filter): a root process without CAP_SYS_PTRACE
+# cannot ptrace or read the sensor, because the sensor is not dumpable.
+"$SENSOR" --cid="$CID" --sink="file:$T/peek.ev" -- /bin/sleep sleep 300 >/dev/null 2>&1 &
+spid=$!
+jobs_to_kill+=("$spid")
+for _ in $(seq 300); do [ -n "$(cat "/proc/$spid/task/$spid/children" 2>/dev/null)" ] && break; sleep 0.1; done
+setpriv --inh-caps=-sys_ptrace --bounding-set=-sys_ptrace -- "$APP" peek "$spid" >"$T/peek.out" 2>&1
+printf 'ptrace attach: EPERM\nopen mem for reading: EACCES\nprocess_vm_readv: EPERM\n' >"$T/peek.want"
+if cmp -s "$T/peek.want" "$T/peek.out"; then
+	ok "without the filter too, a root process lacking CAP_SYS_PTRACE cannot ptrace or read the sensor (not dumpable)"
+else
+	notok "the sensor is not dumpable"
+	diff "$T/peek.want" "$T/peek.out" | sed 's/^/#   /'
+fi
+kill "$spid"
+wait "$spid" 2>/dev/null
+
+run caps -- "$APP" app caps
+if python3 - "$T/caps.out" <<'EOF'
+import sys
+st = dict(l.split(":", 1) for l in open(sys.argv[1]) if ":" in l)
+gone = [19, 21, 38, 39, 16, 17]  # SYS_PTRACE, SYS_ADMIN, PERFMON, BPF, SYS_MODULE, SYS_RAWIO
+bad = [k for k in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")
+       if any(int(st[k], 16) >> c & 1 for c in gone)]
+sys.exit(1 if bad or st["NoNewPrivs"].strip() != "1" or st["Seccomp"].strip() != "2" else 0)
+EOF
+then
+	ok "the app has no CAP_SYS_PTRACE, SYS_ADMIN, BPF, PERFMON, SYS_MODULE, SYS_RAWIO in any set; NO_NEW_PRIVS; a filter"
+else
+	notok "the app's capabilities and NO_NEW_PRIVS"
+	diag "$T/caps.out"
+fi
+
+# The app's own ptrace: defined outcome EPERM (one tracer per task).
+run ownptrace -- "$APP" app ptrace
+printf 'PTRACE_TRACEME: EPERM\nPTRACE_ATTACH own child: EPERM\nPTRACE_SEIZE own child: EPERM\n' >"$T/ownptrace.want"
+if cmp -s "$T/ownptrace.want" "$T/ownptrace.out"; then
+	ok "the app's PTRACE_TRACEME and PTRACE_ATTACH/SEIZE of its own child fail with EPERM"
+else
+	notok "the app's own ptrace"
+	diff "$T/ownptrace.want" "$T/ownptrace.out" | sed 's/^/#   /'
+fi
+if command -v strace >/dev/null; then
+	run strace -- "$(command -v strace)" strace -o /dev/null /bin/true
+	if [ "$(cat "$T/strace.rc")" != 0 ] && grep -q 'Operation not permitted' "$T/strace.err"; then
+		ok "strace inside the app fails loudly (EPERM), it does not hang"
+	else
+		notok "strace inside the app: exit $(cat "$T/strace.rc")"
+		diag "$T/strace.err"
+	fi
+fi
+
+# setuid: NO_NEW_PRIVS disables it; --seccomp=off keeps it working.
+cp /usr/bin/id "$T/suid-id"
+chmod 4755 "$T/suid-id"
+for sc in on off; do
+	run "suid$sc" --seccomp=$sc -- /usr/bin/setpriv setpriv --reuid=1000 --regid=1000 \
+		--clear-groups "$T/suid-id" -u
+done
+native suid setpriv --reuid=1000 --regid=1000 --clear-groups "$T/suid-id" -u
+if [ "$(cat "$T/suid.n.out")" = 0 ] && [ "$(cat "$T/suidon.out")" = 1000 ] &&
+	[ "$(cat "$T/suidoff.out")" = 0 ]; then
+	ok "a setuid-root program: euid 0 natively, 1000 under the filter (NO_NEW_PRIVS), 0 with --seccomp=off"
+else
+	notok "setuid: native $(cat "$T/suid.n.out"), seccomp on $(cat "$T/suidon.out"), off $(cat "$T/suidoff.out")"
+	diag "$T/suidon.err" "$T/suidoff.err"
+fi
+
+# ---------------------------------------------------------------------------
+# Hostile execve arguments: decoded within caps, never a crash.
+for m in badptr badargv badpath unterminated arrayhole crosspage argv100k hugearg manyargs nullargv bytes; do
+	native "h$m" "$HOSTILE" "$m" /bin/echo
+	run "h$m" -- "$HOSTILE" hostile "$m" /bin/echo
+	same "h$m" "hostile execve ($m): the kernel's answer is unchanged, the sensor survives"
+done
+for m in badptr badargv badpath unterminated arrayhole; do
+	qok "h$m" "hostile execve ($m): a failed exec is no Launch; events stay valid" \
+		'len(launches) == 1 and len(terms) == 1'
+done
+qok hcrosspage "an argument across a page boundary is read whole" \
+	'launches[1]["unmapped"]["argv"] == ["/bin/echo", "A" * 100 + "B" * 100]'
+qok hargv100k "100 000 arguments: argc 100000, 256 kept, marked truncated" \
+	'(launches[1]["unmapped"]["argc"], len(launches[1]["unmapped"]["argv"]), launches[1]["unmapped"]["argv_truncated"]) == (100000, 256, True)'
+qok hhugearg "a 100 000-byte argument is cut to 1024 bytes, marked truncated" \
+	'(len(launches[1]["unmapped"]["argv"][1]), launches[1]["unmapped"]["argv_truncated"]) == (1024, True)'
+qok hmanyargs "300 arguments of 200 bytes: at most 16 KiB kept, argc 301" \
+	'launches[1]["unmapped"]["argc"] == 301 and sum(len(a) for a in launches[1]["unmapped"]["argv"]) <= 16384'
+qok hnullargv "execve with a NULL argv: an empty argv, marked" \
+	'(launches[1]["unmapped"]["argv"], launches[1]["unmapped"]["argv_null"]) == ([], True)'
+qok hbytes "invalid UTF-8 and control bytes in argv: valid JSON, bad bytes as U+FFFD" \
+	'launches[1]["unmapped"]["argv"][1:4] == ["\ufffd\ufffd", "tab\there\nnewline", "q\"uote\\"]'
+valid hbytes "hostile bytes: the events are OCSF"
+qok hargv100k "the sensor's peak RSS stays under 16 MiB with 100 000 arguments" \
+	'ev[-1]["unmapped"]["sensor_peak_rss_kib"] < 16384'
+
+# ---------------------------------------------------------------------------
+# --seccomp=off: the same events and behaviour, by PTRACE_SYSCALL.
+run pipeoff --seccomp=off -- /bin/sh sh -c "$PIPE"
+if cmp -s "$T/pipe.n.out" "$T/pipeoff.out" && [ "$(cat "$T/pipeoff.rc")" = 3 ]; then
+	ok "--seccomp=off: the pipeline's output and exit code"
+else
+	notok "--seccomp=off: the pipeline's output and exit code"
+fi
+valid pipeoff "--seccomp=off: the events are OCSF"
+if [ "$(q pipe 'sorted(e["unmapped"]["argv"] for e in launches)')" = "$(q pipeoff 'sorted(e["unmapped"]["argv"] for e in launches)')" ]; then
+	ok "--seccomp=off: the same Launches as with the filter"
+else
+	notok "--seccomp=off: the same Launches as with the filter"
+fi
+run jobctloff --seccomp=off -- "$APP" app jobctl
+if cmp -s "$T/jobctl.n.out" "$T/jobctloff.out"; then ok "--seccomp=off: job control as without the sensor"; else notok "--seccomp=off: job control"; diag "$T/jobctloff.out"; fi
+run hostileoff --seccomp=off -- "$HOSTILE" hostile argv100k /bin/echo
+qok hostileoff "--seccomp=off: 100 000 arguments decoded the same way" \
+	'launches[1]["unmapped"]["argc"] == 100000'
+
+# ---------------------------------------------------------------------------
+# PID 1, as in a container.
+rc=0
+unshare --pid --fork --mount-proc "$SENSOR" --cid="$CID" --sink="file:$T/pid1.ev" -- \
+	/bin/sh sh -c "$PIPE" >"$T/pid1.out" 2>"$T/pid1.err" || rc=$?
+if [ $rc = 3 ] && cmp -s "$T/pipe.n.out" "$T/pid1.out"; then ok "as PID 1: the pipeline runs and exits 3"; else notok "as PID 1: exit $rc"; diag "$T/pid1.err"; fi
+qok pid1 "as PID 1: the app's parent is pid 1" 'launches[0]["process"]["parent_process"]["pid"] == 1'
+rc=0
+unshare --pid --fork --mount-proc "$SENSOR" --cid="$CID" --sink="file:$T/pid1a.ev" -- \
+	"$APP" app attack >"$T/pid1a.out" 2>&1 || rc=$?
+if [ $rc = 0 ] && grep -q '^kill SIGSTOP: EPERM$' "$T/pid1a.out" && grep -q '^sensor stopped: no$' "$T/pid1a.out"; then
+	ok "as PID 1: the app cannot stop the sensor"
+else
+	notok "as PID 1: the app cannot stop the sensor: exit $rc"
+	diag "$T/pid1a.out"
+fi
+
+# ---------------------------------------------------------------------------
+# The sink: stderr by default; a stalled reader never blocks the app.
+rc=0
+"$SENSOR" --cid="$CID" -- /bin/sh sh -c 'echo to-stdout; echo to-stderr >&2' >"$T/def.out" 2>"$T/def.err" || rc=$?
+if [ $rc = 0 ] && [ "$(cat "$T/def.out")" = to-stdout ] && grep -qx to-stderr "$T/def.err" &&
+	grep -v -x to-stderr "$T/def.err" >"$T/def.ev" && python3 "$EV" validate "$T/def.ev" $SCHEMA >/dev/null; then
+	ok "by default the events go to stderr, one JSON line each, beside the app's own lines"
+else
+	notok "events on stderr by default"
+	diag "$T/def.err"
+fi
+if python3 - "$SENSOR" "$CID" "$APP" >"$T/stall.out" 2>&1 <<'EOF'
+import json, os, subprocess, sys
+sensor, cid, app = sys.argv[1:4]
+r, w = os.pipe()  # the log reader: not read until the app is done
+p = subprocess.Popen([sensor, "--cid=" + cid, "--", app, "app", "churn", "3000", "/bin/true"],
+                     stdout=subprocess.PIPE, stderr=w, stdin=subprocess.DEVNULL)
+os.close(w)
+out = p.stdout.readline()  # the app's last line: it has finished
+data = b""
+while True:
+    chunk = os.read(r, 65536)
+    if not chunk:
+        break
+    data += chunk
+rc = p.wait(timeout=60)
+lines = [json.loads(l) for l in data.splitlines() if l.startswith(b"{")]
+stop = lines[-1]
+drops = [l for l in lines if l.get("class_uid") == 6008]
+print("app:", out.decode().strip(), "rc:", rc)
+print("stop:", stop.get("activity_name"), "dropped>0:", stop["unmapped"]["dropped"] > 0,
+      "drop event:", len(drops) > 0)
+# Process events come in the order the tracer made them; every dropped
+# event left a gap in the sequence numbers.
+seqs = [l["metadata"]["sequence"] for l in lines if l.get("class_uid") == 1007]
+allseq = {l["metadata"]["sequence"] for l in lines}
+gaps = len(set(range(1, max(allseq) + 1)) - allseq)
+print("ordered:", seqs == sorted(seqs), "gaps are the drops:", gaps == stop["unmapped"]["dropped"])
+EOF
+then
+	if grep -q '^app: churn: 3000 children reaped rc: 0$' "$T/stall.out" &&
+		grep -q '^stop: Stop dropped>0: True drop event: True$' "$T/stall.out" &&
+		grep -q '^ordered: True gaps are the drops: True$' "$T/stall.out"; then
+		ok "a log reader that stalls: the app finishes anyway, drops are counted and reported"
+	else
+		notok "a stalled sink"
+		diag "$T/stall.out"
+	fi
+else
+	notok "a stalled sink: the harness failed"
+	diag "$T/stall.out"
+fi
+rc=0
+"$SENSOR" --cid="$CID" --sink=file:/nonexistent/dir/events -- /bin/sh sh -c 'exit 5' >"$T/badsink.out" 2>"$T/badsink.err" || rc=$?
+if [ $rc = 5 ] && grep -q 'WITHOUT the Falcon sensor (fail-open): cannot open the event sink' "$T/badsink.err"; then
+	ok "a sink that cannot be opened: fail-open, with the reason"
+else
+	notok "a sink that cannot be opened: exit $rc"
+	diag "$T/badsink.err"
+fi
+rc=0
+"$SENSOR" --cid="$CID" --fail=closed --sink=file:/nonexistent/dir/events -- /bin/sh sh -c 'exit 5' >"$T/badsink.out" 2>"$T/badsink.err" || rc=$?
+if [ $rc = 101 ]; then ok "... and with --fail=closed: exit 101, the app does not run"; else notok "... --fail=closed: exit $rc"; fi
+
+exit $failed
