@@ -62,7 +62,7 @@ check "init: a second run leaves the same tree, untouched (same inodes)" cmp -s 
 # The installed payload works for a non-root application.
 json=$(json_strv "$PROBE" parent)
 out=$(setpriv --reuid=1000 --regid=1000 --clear-groups /usr/bin/env -i PATH=/usr/bin:/bin \
-	FALCON_APP_ENTRYPOINT="$json" FALCONCTL_OPTS="--cid=$CID" "$V/falcon/falcon-launcher" 2>&1)
+	FALCON_APP_ENTRYPOINT="$json" FALCONCTL_OPTS="$BASE_OPTS" "$V/falcon/falcon-launcher" 2>&1)
 check "init: an app running as uid 1000 starts through the installed launcher and sensor" \
 	test "$out" = "parent=falcon-sensor"
 
@@ -100,7 +100,7 @@ init ro2 --from "$SRC" --to "$V/falcon"
 expect_rc ro2 "init: a read-only volume that already holds the payload: success" 0 'already installed'
 # Application containers mount the volume read-only.
 out=$(/usr/bin/env -i PATH=/usr/bin:/bin FALCON_APP_ENTRYPOINT="$(json_strv "$PROBE" parent)" \
-	FALCONCTL_OPTS="--cid=$CID" "$V/falcon/falcon-launcher" 2>&1)
+	FALCONCTL_OPTS="$BASE_OPTS" "$V/falcon/falcon-launcher" 2>&1)
 check "init: the launcher and the sensor run from the read-only volume" test "$out" = "parent=falcon-sensor"
 mount_vol
 chmod 755 "$V"
