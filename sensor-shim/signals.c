@@ -2,15 +2,50 @@
 #include "signals.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+/* glibc keeps the first two real-time signals (32, 33) for itself, and its
+ * sigaction() refuses them, but a SIG_IGN inherited on them survives execve
+ * and is part of what the application must get back (a container runtime may
+ * pass them ignored). Once the sensor has threads, glibc may install its own
+ * handler on them, so the inherited state is read at start and restored in
+ * the child through the raw system call. The kernel's layout of the struct: */
+struct kernel_sigaction {
+	void (*handler)(int);
+	unsigned long flags;
+	void (*restorer)(void);
+	uint64_t mask;
+};
+
+#define LIBC_SIGNAL(i) (32 + (i))
+
+static int raw_is_ignored(int sig)
+{
+	struct kernel_sigaction old = { 0 };
+
+	if (syscall(SYS_rt_sigaction, sig, NULL, &old, sizeof old.mask) != 0)
+		return 0;
+	return old.handler == SIG_IGN;
+}
+
+static void raw_ignore(int sig)
+{
+	struct kernel_sigaction ign = { .handler = SIG_IGN };
+
+	syscall(SYS_rt_sigaction, sig, &ign, NULL, sizeof ign.mask);
+}
 
 int signals_take_over(struct sig_saved *saved, sigset_t *waited,
 		      struct fc_err *e)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 
+	for (int i = 0; i < 2; i++)
+		saved->libc_ignored[i] = raw_is_ignored(LIBC_SIGNAL(i));
 	/* The faults (SIGSEGV, SIGBUS, ...) are blocked too, so that one sent
 	 * with kill(1) is forwarded; a real fault in the sensor is forced
 	 * through by the kernel and still kills it. */
@@ -31,6 +66,9 @@ int signals_take_over(struct sig_saved *saved, sigset_t *waited,
 
 void signals_give_back(const struct sig_saved *saved)
 {
+	for (int i = 0; i < 2; i++)
+		if (saved->libc_ignored[i])
+			raw_ignore(LIBC_SIGNAL(i));
 	sigaction(SIGCHLD, &saved->chld, NULL);
 	sigprocmask(SIG_SETMASK, &saved->mask, NULL);
 }

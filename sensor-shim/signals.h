@@ -14,6 +14,7 @@
 struct sig_saved {
 	sigset_t mask;           /* the mask the sensor started with */
 	struct sigaction chld;   /* SIGCHLD's disposition at start */
+	int libc_ignored[2];     /* signals 32 and 33 were inherited ignored */
 };
 
 /* Saves the current state into saved, blocks every signal and sets SIGCHLD

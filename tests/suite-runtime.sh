@@ -169,6 +169,12 @@ same umask "umask 027 reaches the app"
 check "the probe saw umask 0027 (sanity)" has umask p.out '^status Umask:	0027'
 PRE=()
 
+PRE=(python3 "$ROOT/tests/runtime/libc_signals_ignored.py")
+run_pair libcsig 2 "$PROBE" state
+same libcsig "signals 32 and 33, glibc's own, inherited ignored reach the app ignored"
+check "the probe saw signals 32 and 33 ignored (sanity)" has libcsig p.out '^status SigIgn:	0000000[13579bdf][89a-f]'
+PRE=()
+
 PRE=(prlimit --nofile=1000:2000 --core=0:4096 --stack=4194304:16777216 --nproc=500:600 --)
 run_pair rlimit 2 "$PROBE" state
 same rlimit "rlimits (nofile, core, stack, nproc) reach the app"
