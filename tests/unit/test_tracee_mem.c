@@ -242,7 +242,7 @@ static void test_caps(void)
 	free(m);
 }
 
-/* process_vm_readv against a live child with a hole in its memory. */
+/* process_vm_readv against a live child with an unreadable page in its memory. */
 static void test_live(void)
 {
 	long pg = sysconf(_SC_PAGESIZE);
@@ -255,7 +255,10 @@ static void test_live(void)
 	if (p == MAP_FAILED || !buf || pg != TMEM_PAGE)
 		abort();
 	memset(p, 'x', (size_t)pg * 3);
-	munmap(p + pg, (size_t)pg);
+	/* A PROT_NONE page rather than a hole: a hole may be filled by another
+	 * mapping before the fork (ASan's allocator did so under CI), while the
+	 * kernel refuses both the same way (EFAULT cuts the read there). */
+	mprotect(p + pg, (size_t)pg, PROT_NONE);
 	child = fork();
 	if (child == 0) {
 		pause();
@@ -263,15 +266,14 @@ static void test_live(void)
 	}
 	got = tmem_read_process(&child, (uint64_t)(uintptr_t)p, buf, 3 * TMEM_PAGE);
 	CHECK(got == TMEM_PAGE && buf[0] == 'x' && buf[TMEM_PAGE - 1] == 'x',
-	      "process_vm_readv stops at the unmapped page (%zd bytes)", got);
+	      "process_vm_readv stops at the unreadable page (%zd bytes)", got);
 	got = tmem_read_process(&child, (uint64_t)(uintptr_t)(p + pg), buf, TMEM_PAGE);
-	CHECK(got == 0, "reading only the unmapped page gives 0 bytes");
+	CHECK(got == 0, "reading only the unreadable page gives 0 bytes");
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
 	got = tmem_read_process(&child, (uint64_t)(uintptr_t)p, buf, TMEM_PAGE);
 	CHECK(got < 0, "a process that is gone reads as -1");
-	munmap(p, (size_t)pg);
-	munmap(p + 2 * pg, (size_t)pg);
+	munmap(p, (size_t)pg * 3);
 	free(buf);
 }
 
