@@ -52,10 +52,28 @@ SENSOR_LIB := $(RT_COMMON) common/falconctl_opts.c sensor-shim/signals.c \
 	sensor-shim/seccomp_filter.c sensor-shim/tracer.c sensor-shim/regs_arch.c \
 	sensor-shim/tracee_mem.c sensor-shim/syscall_decode.c sensor-shim/procfs.c \
 	sensor-shim/proc_table.c sensor-shim/verdict.c sensor-shim/json_out.c \
-	sensor-shim/ocsf.c sensor-shim/sink.c
+	sensor-shim/ocsf.c sensor-shim/sink.c sensor-shim/json_parse.c \
+	sensor-shim/task_meta.c sensor-shim/activity.c sensor-shim/rules_load.c \
+	sensor-shim/rules_match.c sensor-shim/rules_spec.c sensor-shim/path_resolve.c \
+	sensor-shim/written_set.c sensor-shim/observe.c sensor-shim/ocsf_activity.c \
+	sensor-shim/ocsf_finding.c common/slurp.c $(BUILD)/gen/rules_builtin.c
 SENSOR := $(SENSOR_LIB) sensor-shim/main.c
 SENSOR_LIBS := -lseccomp -lcap-ng -lpthread
 RT_HEADERS := $(HEADERS) $(wildcard init/*.h launcher/*.h sensor-shim/*.h)
+
+# The built-in rules are a rules file like any other (RULES.md), compiled
+# in as a C string so that the static sensor needs no file beside it.
+$(BUILD)/gen/rules_builtin.c: sensor-shim/rules_builtin.json Makefile
+	@mkdir -p $(@D)
+	{ echo '/* Generated from sensor-shim/rules_builtin.json: do not edit. */'; \
+	  echo '#include <stddef.h>'; \
+	  echo 'extern const char rules_builtin_json[];'; \
+	  echo 'extern const size_t rules_builtin_json_len;'; \
+	  echo 'const char rules_builtin_json[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
+	  echo ';'; \
+	  echo 'const size_t rules_builtin_json_len = sizeof rules_builtin_json - 1;'; \
+	} > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/falcon-init: $(INIT) $(RT_HEADERS) Makefile
 	@mkdir -p $(@D)
@@ -83,14 +101,19 @@ $(BUILD)/asan/test_lookpath: tests/unit/test_lookpath.c tests/unit/unit.h \
 
 # The sensor's unit tests link the sensor's own files (and json_doc.c, to
 # check that what the sensor writes is strict JSON).
-SENSOR_TESTS := $(addprefix $(BUILD)/asan/,test_seccomp_filter test_tracee_mem test_sensor_json)
+SENSOR_TESTS := $(addprefix $(BUILD)/asan/,test_seccomp_filter test_tracee_mem \
+	test_sensor_json test_json_parse test_task_meta test_rules test_path_resolve)
 $(SENSOR_TESTS): $(BUILD)/asan/test_%: tests/unit/test_%.c tests/unit/unit.h $(SENSOR_LIB) \
 		common/json_doc.c $(RT_HEADERS) Makefile
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SAN) -U_FORTIFY_SOURCE -Itests/unit -Isensor-shim -o $@ $< \
 		$(SENSOR_LIB) common/json_doc.c $(SENSOR_LIBS) -lcjson
 
-$(BUILD)/fuzz/fuzz_tracee_event: tests/fuzz/fuzz_tracee_event.c $(SENSOR_LIB) \
+# The sensor's fuzz targets: the parsers of what tracees and the
+# environment hand it.
+SENSOR_FUZZ := $(addprefix $(BUILD)/fuzz/,fuzz_tracee_event fuzz_json_parse \
+	fuzz_task_meta fuzz_rules fuzz_tracee_activity)
+$(SENSOR_FUZZ): $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(SENSOR_LIB) \
 		common/json_doc.c $(RT_HEADERS)
 	@mkdir -p $(@D)
 	$(CLANG) -std=gnu11 -D_GNU_SOURCE -g -O1 -Icommon -Isensor-shim \
@@ -117,10 +140,16 @@ fuzz: $(patsubst tests/fuzz/fuzz_%.c,$(BUILD)/fuzz/fuzz_%,$(wildcard tests/fuzz/
 check: all $(BUILD)/asan/falcon-patcher $(UNIT_TESTS) fuzz
 	tests/run
 
+RT_SOURCES := $(wildcard init/*.c launcher/*.c sensor-shim/*.c)
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 		--std=c11 --inline-suppr -Icommon -Ipatcher common patcher
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
+		--std=c11 --inline-suppr -Icommon -Iinit -Ilauncher -Isensor-shim \
+		init launcher sensor-shim
 	clang-tidy --quiet $(COMMON) $(PATCHER) -- -std=gnu11 -D_GNU_SOURCE -Icommon -Ipatcher
+	clang-tidy --quiet $(RT_SOURCES) -- -std=gnu11 -D_GNU_SOURCE \
+		-DFC_VERSION='"$(VERSION)"' -Icommon -Iinit -Ilauncher -Isensor-shim
 
 example: all
 	$(BUILD)/falcon-patcher -cid 0123456789ABCDEF0123456789ABCDEF-12 \

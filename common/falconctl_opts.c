@@ -120,6 +120,43 @@ static int set_container(struct falconctl_opts *o, const char *v, struct fc_err 
 	return 0;
 }
 
+static int set_mode(struct falconctl_opts *o, const char *v, struct fc_err *e)
+{
+	if (strcmp(v, "detect") == 0)
+		o->mode = FC_MODE_DETECT;
+	else if (strcmp(v, "prevent") == 0)
+		o->mode = FC_MODE_PREVENT;
+	else
+		return fc_fail(e, FC_ERR_USAGE, "--mode=%s: use detect (report only) or "
+			       "prevent (apply the rules' deny and kill actions)", v);
+	return 0;
+}
+
+/* The file is read by the sensor at start, inside the container; here
+ * only the form is checked, since the patcher and the launcher cannot see
+ * the application's filesystem. */
+static int set_rules(struct falconctl_opts *o, const char *v, struct fc_err *e)
+{
+	if (v[0] != '/')
+		return fc_fail(e, FC_ERR_USAGE, "--rules=%s: give the rules file's "
+			       "absolute path inside the container", v);
+	o->rules = v;
+	return 0;
+}
+
+static int set_file_events(struct falconctl_opts *o, const char *v, struct fc_err *e)
+{
+	if (strcmp(v, "on") == 0)
+		o->file_events = FC_FILE_EVENTS_ON;
+	else if (strcmp(v, "off") == 0)
+		o->file_events = FC_FILE_EVENTS_OFF;
+	else
+		return fc_fail(e, FC_ERR_USAGE, "--file-events=%s: use on, or off for "
+			       "applications that write many files (no file events or "
+			       "file rules)", v);
+	return 0;
+}
+
 static const struct known_opt table[] = {
 	{ "cid", set_cid },
 	{ "trace", set_trace },
@@ -128,6 +165,9 @@ static const struct known_opt table[] = {
 	{ "sink", set_sink },
 	{ "seccomp", set_seccomp },
 	{ "container-name", set_container },
+	{ "mode", set_mode },
+	{ "rules", set_rules },
+	{ "file-events", set_file_events },
 };
 
 #define N_KNOWN (sizeof table / sizeof *table)

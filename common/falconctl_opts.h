@@ -23,6 +23,21 @@ enum fc_seccomp_mode {
 	FC_SECCOMP_OFF,
 };
 
+/* What the rules' deny and kill actions do: nothing but a Finding
+ * (detect), or what they say (prevent). */
+enum fc_mode {
+	FC_MODE_DETECT = 0,
+	FC_MODE_PREVENT,
+};
+
+/* Whether the sensor stops file syscalls (opens, unlink, rename, chmod)
+ * for File System events and file rules; off is for applications that
+ * create files by the thousand, where each stop costs. */
+enum fc_file_events {
+	FC_FILE_EVENTS_ON = 0,
+	FC_FILE_EVENTS_OFF,
+};
+
 struct falconctl_opts {
 	const char *cid;         /* --cid=<32 hex>-<2 hex>; points into words */
 	enum fc_trace trace;     /* --trace=none|err|warn|info|debug, default warn */
@@ -35,6 +50,9 @@ struct falconctl_opts {
 	const char *container;   /* --container-name=NAME, as in the task
 				  * definition (letters, digits, '_', '-',
 				  * up to 255); or NULL */
+	enum fc_mode mode;       /* --mode=detect|prevent, default detect */
+	const char *rules;       /* --rules=PATH: more rules (RULES.md); or NULL */
+	enum fc_file_events file_events; /* --file-events=on|off, default on */
 };
 
 /* Sorts words[0..n) into the options this sensor understands, which are

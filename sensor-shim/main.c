@@ -19,18 +19,26 @@
 #include "log.h"
 #include "ocsf.h"
 #include "protect.h"
+#include "rules.h"
+#include "rules_spec.h"
 #include "seccomp_filter.h"
 #include "sigforward.h"
 #include "signals.h"
 #include "sink.h"
 #include "spawn.h"
 #include "spec_rules.h"
+#include "task_meta.h"
 #include "trace_spec.h"
 #include "tracer.h"
 
 #define USAGE "usage: falcon-sensor [--cid=CID] [--trace=LEVEL] [--fail=open|closed] " \
 	"[--tags=T,...] [--sink=stderr|file:PATH] [--seccomp=on|off] "          \
-	"[--container-name=NAME] -- PATH ARGV0 [ARG...]"
+	"[--container-name=NAME] [--mode=detect|prevent] [--rules=PATH] "          \
+	"[--file-events=on|off] "                                                 \
+	"-- PATH ARGV0 [ARG...]"
+
+/* How long the ECS task metadata may delay the application's start. */
+#define TASK_META_TIMEOUT_MS 1000
 
 /* How long the final events may take to reach a slow sink at exit. */
 #define SINK_CLOSE_MS 2000
@@ -44,6 +52,8 @@ struct sensor {
 	char *tag_copy;           /* --tags split in place */
 	char *tags[64];
 	struct ocsf_ctx ocsf;
+	struct task_meta meta;
+	struct ruleset rules;
 	char hostname[256];
 	char self_exe[PATH_MAX];
 };
@@ -141,6 +151,43 @@ static void event_context(struct sensor *s)
 	}
 	n = readlink("/proc/self/exe", s->self_exe, sizeof s->self_exe - 1);
 	s->self_exe[n > 0 ? n : 0] = '\0';
+	s->ocsf.mode = s->fo.mode == FC_MODE_PREVENT ? "prevent" : "detect";
+}
+
+/* The ECS task, once: every event names it. Not on ECS, or an endpoint
+ * that does not answer in time, is a warning: the events lose the task's
+ * names, the application loses nothing. */
+static void task_context(struct sensor *s)
+{
+	const char *uri = getenv("ECS_CONTAINER_METADATA_URI_V4");
+	struct fc_err e = { 0 };
+
+	if (!uri || !*uri)
+		return;
+	if (task_meta_fetch(uri, TASK_META_TIMEOUT_MS, &s->meta, &e) < 0)
+		fc_log(FC_TRACE_WARN, "events will not name the ECS task: %s", e.msg);
+	if (s->meta.task_arn || s->meta.container_name)
+		s->ocsf.meta = &s->meta;
+}
+
+/* The built-in rules and --rules. A bad rules file is a start failure:
+ * running with fewer rules than the user wrote would be a silent hole. */
+static void load_rules(struct sensor *s)
+{
+	struct fc_err e = { 0 };
+
+	if (ruleset_load_builtin(&s->rules, &e) < 0 ||
+	    (s->fo.rules && ruleset_add_file(&s->rules, s->fo.rules, &e) < 0))
+		cannot_start(s, e.msg);
+	if (s->fo.file_events == FC_FILE_EVENTS_OFF) {
+		size_t n = ruleset_drop_events(&s->rules, (1U << ACT_OPEN) |
+					       (1U << ACT_UNLINK) | (1U << ACT_RENAME) |
+					       (1U << ACT_CHMOD));
+
+		fc_log(FC_TRACE_INFO, "--file-events=off: no File System events; %zu "
+		       "rules on files are off, and written files are not known "
+		       "(dropped-binary-exec cannot fire)", n);
+	}
 }
 
 int main(int argc, char **argv)
@@ -151,6 +198,7 @@ int main(int argc, char **argv)
 	struct fc_err e = { 0 };
 	struct spec_ctx ctx = { 0 };
 	struct spec_rules rules = { 0 };
+	struct trace_spec spec = { 0 };
 	struct sock_fprog prog = { 0 };
 	struct spawned child = { 0 };
 	struct tracer_result res;
@@ -175,6 +223,8 @@ int main(int argc, char **argv)
 	s.argv = argv + dd + 2;
 	read_options(&s, argv + 1, (size_t)dd - 1);
 	event_context(&s);
+	load_rules(&s);
+	task_context(&s);
 
 	if (signals_take_over(&s.saved, &waited, &e) < 0)
 		cannot_start(&s, e.msg);
@@ -196,7 +246,9 @@ int main(int argc, char **argv)
 	ctx.tids[ctx.n_tids++] = ctx.pid;
 	ctx.tids[ctx.n_tids++] = sink_writer_tid(sink);
 	ctx.tids[ctx.n_tids++] = sig_tid;
-	if (spec_rules_build(&trace_spec_default, &ctx, &rules, &e) < 0)
+	if (rules_spec_build(&s.rules, s.fo.file_events == FC_FILE_EVENTS_ON, &spec,
+			     &e) < 0 ||
+	    spec_rules_build(&spec, &ctx, &rules, &e) < 0)
 		cannot_start(&s, e.msg);
 	if (s.fo.seccomp == FC_SECCOMP_ON && seccomp_filter_build(&rules, &prog, &e) < 0)
 		cannot_start(&s, e.msg);
@@ -204,7 +256,7 @@ int main(int argc, char **argv)
 	req = (struct spawn_req){ s.path, s.argv, &s.saved,
 				  s.fo.seccomp == FC_SECCOMP_ON ? &prog : NULL,
 				  TRACER_PTRACE_OPTIONS |
-				  (trace_spec_default.flags & SPEC_EXIT_EVENTS ?
+				  (spec.flags & SPEC_EXIT_EVENTS ?
 				   PTRACE_O_TRACEEXIT : 0) };
 	if (spawn_app(&req, &child, &e) < 0)
 		cannot_start(&s, e.msg);
@@ -226,7 +278,7 @@ int main(int argc, char **argv)
 	spawn_release(&child);
 
 	tc = (struct tracer_cfg){ &rules, &ctx, s.fo.seccomp == FC_SECCOMP_ON, sink,
-				  &s.ocsf, child.pid, s.self_exe };
+				  &s.ocsf, child.pid, s.self_exe, &s.rules, s.fo.mode };
 	if (tracer_run(&tc, &res, &e) < 0) {
 		fc_log_fatal("%s; stopping the application", e.msg);
 		kill(child.pid, SIGKILL);
@@ -248,6 +300,7 @@ int main(int argc, char **argv)
 	left.left_exec_bytes = res.left_exec_bytes;
 	sink_close(sink, detail, &left, SINK_CLOSE_MS);
 	spec_rules_free(&rules);
+	rules_spec_free(&spec);
 	seccomp_filter_free(&prog);
 	free(s.tag_copy);
 	return exit_code(res.status);

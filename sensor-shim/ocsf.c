@@ -9,12 +9,10 @@
 #include <time.h>
 
 #include "json_out.h"
+#include "ocsf_build.h"
 #include "signals.h"
+#include "task_meta.h"
 
-/* Big enough for a Launch with every cap reached and every byte escaped
- * (argv twice, as argv and as cmd_line); a line that would be larger is
- * dropped and counted rather than cut. */
-#define OCSF_LINE_MAX (512U * 1024U)
 
 #define PRODUCT_NAME "Falcon Container Sensor"
 #define VENDOR_NAME "falcon-container (open implementation)"
@@ -29,13 +27,6 @@ uint64_t ocsf_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000U + (uint64_t)ts.tv_nsec / 1000000U;
 }
 
-struct klass {
-	int category_uid;
-	const char *category_name;
-	int class_uid;
-	const char *class_name;
-};
-
 static const struct klass process_activity = { 1, "System Activity", 1007,
 					       "Process Activity" };
 static const struct klass app_lifecycle = { 6, "Application Activity", 6002,
@@ -43,12 +34,35 @@ static const struct klass app_lifecycle = { 6, "Application Activity", 6002,
 static const struct klass app_error = { 6, "Application Activity", 6008,
 					"Application Error" };
 
+/* The ECS task: OCSF's cloud object, and the task's own names (which OCSF
+ * has no place for) under unmapped.ecs; every event has an unmapped
+ * object of its own, so this is "ecs_task" at the top level instead. */
+static void task_members(struct jout *j, const struct task_meta *m)
+{
+	jout_kobj(j, "cloud");
+	jout_kstr(j, "provider", "AWS");
+	if (m->region)
+		jout_kstr(j, "region", m->region);
+	if (m->availability_zone)
+		jout_kstr(j, "zone", m->availability_zone);
+	if (m->account) {
+		jout_kobj(j, "account");
+		jout_kstr(j, "uid", m->account);
+		jout_kint(j, "type_id", 10);
+		jout_kstr(j, "type", "AWS Account");
+		jout_obj_end(j);
+	}
+	jout_obj_end(j);
+}
+
 /* Opens the event object and writes what every event has. */
-static void header(struct jout *j, const struct ocsf_ctx *c, uint64_t time_ms,
+void ocsf_header(struct jout *j, const struct ocsf_ctx *c, uint64_t time_ms,
 		   const struct klass *k, int activity_id, const char *activity_name,
 		   int severity_id, const char *severity)
 {
 	char type_name[96];
+	const struct task_meta *m;
+	const char *name;
 
 	jout_obj_begin(j);
 	jout_kint(j, "time", (long long)time_ms);
@@ -89,15 +103,32 @@ static void header(struct jout *j, const struct ocsf_ctx *c, uint64_t time_ms,
 	jout_kstr(j, "type", "Virtual");
 	if (c->hostname)
 		jout_kstr(j, "hostname", c->hostname);
-	if (c->container) {
+	m = c->meta;
+	name = c->container ? c->container : m ? m->container_name : NULL;
+	if (name || (m && m->container_id)) {
 		jout_kobj(j, "container");
-		jout_kstr(j, "name", c->container);
+		if (name)
+			jout_kstr(j, "name", name);
+		if (m && m->container_id)
+			jout_kstr(j, "uid", m->container_id);
+		/* OCSF's image needs its uid: the ImageID digest. */
+		if (m && m->image_id) {
+			jout_kobj(j, "image");
+			jout_kstr(j, "uid", m->image_id);
+			if (m->image)
+				jout_kstr(j, "name", m->image);
+			jout_obj_end(j);
+		}
+		if (m)
+			jout_kstr(j, "orchestrator", "Amazon ECS");
 		jout_obj_end(j);
 	}
 	jout_obj_end(j);
+	if (c->meta)
+		task_members(j, c->meta);
 }
 
-static const char *base_name(const char *path)
+const char *ocsf_base_name(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 
@@ -105,29 +136,29 @@ static const char *base_name(const char *path)
 }
 
 /* "file": the executable, when known. */
-static void file_obj(struct jout *j, const char *exe)
+void ocsf_file_obj(struct jout *j, const char *path)
 {
 	jout_kobj(j, "file");
-	jout_kstr(j, "path", exe);
-	jout_kstr(j, "name", base_name(exe));
+	jout_kstr(j, "path", path);
+	jout_kstr(j, "name", ocsf_base_name(path));
 	jout_kint(j, "type_id", 1);
 	jout_kstr(j, "type", "Regular File");
 	jout_obj_end(j);
 }
 
 /* The members of a process object that struct ocsf_proc knows. */
-static void proc_members(struct jout *j, const struct ocsf_proc *p)
+void ocsf_proc_members(struct jout *j, const struct ocsf_proc *p)
 {
 	jout_kint(j, "pid", p->pid);
 	if (p->exe) {
-		jout_kstr(j, "name", base_name(p->exe));
-		file_obj(j, p->exe);
+		jout_kstr(j, "name", ocsf_base_name(p->exe));
+		ocsf_file_obj(j, p->exe);
 	}
 	if (p->cmd_line)
 		jout_kstr(j, "cmd_line", p->cmd_line);
 }
 
-static char *finish(struct jout *j, size_t *len)
+char *ocsf_finish(struct jout *j, size_t *len)
 {
 	jout_obj_end(j);
 	return jout_take_line(j, len);
@@ -179,7 +210,7 @@ char *ocsf_launch(const struct ocsf_ctx *c, const struct ocsf_launch *l,
 	char *line;
 
 	jout_init(&j, OCSF_LINE_MAX);
-	header(&j, c, l->time_ms, &process_activity, 1, "Launch", 1, "Informational");
+	ocsf_header(&j, c, l->time_ms, &process_activity, 1, "Launch", 1, "Informational");
 	jout_kint(&j, "status_id", 1);
 	jout_kstr(&j, "status", "Success");
 	jout_kint(&j, "launch_type_id", 3);
@@ -187,7 +218,7 @@ char *ocsf_launch(const struct ocsf_ctx *c, const struct ocsf_launch *l,
 
 	jout_kobj(&j, "actor");
 	jout_kobj(&j, "process");
-	proc_members(&j, &l->actor);
+	ocsf_proc_members(&j, &l->actor);
 	jout_obj_end(&j);
 	jout_obj_end(&j);
 
@@ -196,8 +227,8 @@ char *ocsf_launch(const struct ocsf_ctx *c, const struct ocsf_launch *l,
 	if (l->tid != l->pid)
 		jout_kint(&j, "tid", l->tid);
 	if (l->exe) {
-		jout_kstr(&j, "name", base_name(l->exe));
-		file_obj(&j, l->exe);
+		jout_kstr(&j, "name", ocsf_base_name(l->exe));
+		ocsf_file_obj(&j, l->exe);
 	}
 	if (cmd_line)
 		jout_kstr(&j, "cmd_line", cmd_line);
@@ -212,7 +243,7 @@ char *ocsf_launch(const struct ocsf_ctx *c, const struct ocsf_launch *l,
 		jout_obj_end(&j);
 	}
 	jout_kobj(&j, "parent_process");
-	proc_members(&j, &l->parent);
+	ocsf_proc_members(&j, &l->parent);
 	jout_obj_end(&j);
 	jout_obj_end(&j);
 
@@ -230,7 +261,7 @@ char *ocsf_launch(const struct ocsf_ctx *c, const struct ocsf_launch *l,
 	if (l->euid >= 0 && l->euid != l->uid)
 		jout_kint(&j, "euid", l->euid);
 	jout_obj_end(&j);
-	line = finish(&j, len);
+	line = ocsf_finish(&j, len);
 	free(cmd_line);
 	return line;
 }
@@ -242,17 +273,17 @@ char *ocsf_terminate(const struct ocsf_ctx *c, const struct ocsf_terminate *t,
 	struct jout j;
 
 	jout_init(&j, OCSF_LINE_MAX);
-	header(&j, c, t->time_ms, &process_activity, 2, "Terminate", 1,
+	ocsf_header(&j, c, t->time_ms, &process_activity, 2, "Terminate", 1,
 	       "Informational");
 	jout_kint(&j, "status_id", 1);
 	jout_kstr(&j, "status", "Success");
 	jout_kobj(&j, "actor");
 	jout_kobj(&j, "process");
-	proc_members(&j, &self);
+	ocsf_proc_members(&j, &self);
 	jout_obj_end(&j);
 	jout_obj_end(&j);
 	jout_kobj(&j, "process");
-	proc_members(&j, &self);
+	ocsf_proc_members(&j, &self);
 	if (t->ppid > 0) {
 		jout_kobj(&j, "parent_process");
 		jout_kint(&j, "pid", t->ppid);
@@ -271,7 +302,7 @@ char *ocsf_terminate(const struct ocsf_ctx *c, const struct ocsf_terminate *t,
 		jout_kbool(&j, "core_dumped", WCOREDUMP(t->wait_status));
 		jout_obj_end(&j);
 	}
-	return finish(&j, len);
+	return ocsf_finish(&j, len);
 }
 
 static void counters(struct jout *j, const struct ocsf_counters *k)
@@ -296,7 +327,7 @@ char *ocsf_lifecycle(const struct ocsf_ctx *c, uint64_t time_ms, int activity,
 	struct jout j;
 
 	jout_init(&j, OCSF_LINE_MAX);
-	header(&j, c, time_ms, &app_lifecycle, activity,
+	ocsf_header(&j, c, time_ms, &app_lifecycle, activity,
 	       activity == 3 ? "Start" : "Stop", 1, "Informational");
 	jout_kobj(&j, "app");
 	jout_kstr(&j, "name", "falcon-sensor");
@@ -305,7 +336,7 @@ char *ocsf_lifecycle(const struct ocsf_ctx *c, uint64_t time_ms, int activity,
 	jout_obj_end(&j);
 	jout_kstr(&j, "message", detail);
 	counters(&j, k);
-	return finish(&j, len);
+	return ocsf_finish(&j, len);
 }
 
 char *ocsf_drops(const struct ocsf_ctx *c, uint64_t time_ms, uint64_t dropped_new,
@@ -318,8 +349,8 @@ char *ocsf_drops(const struct ocsf_ctx *c, uint64_t time_ms, uint64_t dropped_ne
 		 "up (the application was not slowed down)",
 		 (unsigned long long)dropped_new);
 	jout_init(&j, OCSF_LINE_MAX);
-	header(&j, c, time_ms, &app_error, 1, "General Error", 3, "Medium");
+	ocsf_header(&j, c, time_ms, &app_error, 1, "General Error", 3, "Medium");
 	jout_kstr(&j, "message", msg);
 	counters(&j, k);
-	return finish(&j, len);
+	return ocsf_finish(&j, len);
 }

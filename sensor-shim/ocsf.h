@@ -28,13 +28,19 @@
 #define OCSF_VERSION "1.9.0-dev"
 
 /* What every event carries; read-only once the sensor runs. */
+struct task_meta;
+struct activity;
+struct rule;
+
 struct ocsf_ctx {
 	const char *cid;
 	char **tags;
 	size_t n_tags;
-	const char *container;   /* NULL: not known */
+	const char *container;   /* NULL: not known (then the task metadata's) */
 	const char *hostname;
 	const char *version;     /* the sensor's */
+	const struct task_meta *meta; /* NULL: not on ECS, or not readable */
+	const char *mode;        /* "detect" or "prevent" */
 };
 
 /* A process as an event refers to it. */
@@ -92,6 +98,21 @@ char *ocsf_lifecycle(const struct ocsf_ctx *c, uint64_t time_ms, int activity,
 /* Events were dropped: dropped_new since the last report. */
 char *ocsf_drops(const struct ocsf_ctx *c, uint64_t time_ms, uint64_t dropped_new,
 		 const struct ocsf_counters *k, size_t *len);
+
+/* File System Activity (1001) for a file activity, Network Activity
+ * (4001) for a socket one (ocsf_activity.c); denied: the sensor refused
+ * the syscall. NULL also when the activity makes no event (a read of a
+ * path that is not sensitive, a chmod that adds no exec bit, a socket
+ * that is not inet, inet6 or unix): ocsf_activity_wanted says. */
+int ocsf_activity_wanted(const struct activity *a, int sensitive,
+			 unsigned old_mode);
+char *ocsf_activity(const struct ocsf_ctx *c, const struct activity *a,
+		    int denied, size_t *len);
+
+/* A Detection Finding (2004): rule r matched a; applied says whether its
+ * action was carried out (--mode=prevent, deny or kill) (ocsf_finding.c). */
+char *ocsf_finding(const struct ocsf_ctx *c, const struct rule *r,
+		   const struct activity *a, int applied, size_t *len);
 
 /* argv joined by single spaces, as ps shows it; a malloc'd string, or NULL
  * when out of memory. Bytes are kept as they are (json_out repairs). */

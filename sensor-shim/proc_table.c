@@ -210,7 +210,7 @@ void pt_free(struct proc_table *pt)
 	memset(pt, 0, sizeof *pt);
 }
 
-struct image *image_new(const char *exe, const char *cmd_line)
+struct image *image_new(const char *exe, const char *name, const char *cmd_line)
 {
 	struct image *img = calloc(1, sizeof *img);
 
@@ -218,8 +218,9 @@ struct image *image_new(const char *exe, const char *cmd_line)
 		return NULL;
 	img->refs = 1;
 	img->exe = exe ? strdup(exe) : NULL;
+	img->name = name ? strdup(name) : NULL;
 	img->cmd_line = cmd_line ? strdup(cmd_line) : NULL;
-	if ((exe && !img->exe) || (cmd_line && !img->cmd_line)) {
+	if ((exe && !img->exe) || (name && !img->name) || (cmd_line && !img->cmd_line)) {
 		image_unref(img);
 		return NULL;
 	}
@@ -238,6 +239,7 @@ void image_unref(struct image *img)
 	if (!img || --img->refs > 0)
 		return;
 	free(img->exe);
+	free(img->name);
 	free(img->cmd_line);
 	free(img);
 }

@@ -14,6 +14,9 @@ struct exec_info;
 struct image {
 	unsigned refs;
 	char *exe;               /* the executable's path, or NULL */
+	char *name;              /* the name it was run as (the base name of
+				  * execve's path: "sh" for busybox's sh),
+				  * or NULL */
 	char *cmd_line;          /* argv joined by spaces (capped), or NULL */
 };
 
@@ -66,9 +69,9 @@ struct proc *pt_proc_add(struct proc_table *pt, pid_t tgid, pid_t ppid,
 			 struct image *img);
 void pt_proc_del(struct proc_table *pt, pid_t tgid);
 
-/* A new image with copies of exe and cmd_line (either may be NULL), one
- * reference held; NULL when out of memory. */
-struct image *image_new(const char *exe, const char *cmd_line);
+/* A new image with copies of exe, name and cmd_line (any may be NULL),
+ * one reference held; NULL when out of memory. */
+struct image *image_new(const char *exe, const char *name, const char *cmd_line);
 struct image *image_ref(struct image *img);
 void image_unref(struct image *img);
 

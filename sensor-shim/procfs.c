@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,4 +142,35 @@ long procfs_self_peak_rss_kib(void)
 		return 0;
 	v = field(buf, "\nVmHWM:");
 	return v > 0 ? v : 0;
+}
+
+int procfs_shebang(pid_t pid, const char *path, char *out, size_t cap)
+{
+	char name[PATH_MAX + 64], head[256];
+	const char *p, *end;
+	ssize_t n;
+	int fd;
+
+	if (path[0] == '/')
+		snprintf(name, sizeof name, "%s", path);
+	else
+		snprintf(name, sizeof name, "/proc/%d/cwd/%s", (int)pid, path);
+	fd = open(name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	n = read(fd, head, sizeof head - 1);
+	close(fd);
+	if (n < 3 || head[0] != '#' || head[1] != '!')
+		return -1;
+	head[n] = '\0';
+	p = head + 2 + strspn(head + 2, " \t");
+	end = p + strcspn(p, " \t\n");
+	for (const char *q = p; q < end; q++)
+		if (*q == '/')
+			p = q + 1;
+	if (end == p || (size_t)(end - p) >= cap)
+		return -1;
+	memcpy(out, p, (size_t)(end - p));
+	out[end - p] = '\0';
+	return 0;
 }

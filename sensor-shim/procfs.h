@@ -27,6 +27,11 @@ int procfs_status(pid_t pid, struct proc_status *st);
  * or -1. */
 int procfs_cmdline(pid_t pid, struct tstrv *v);
 
+/* When the file pid executed as path (relative to its cwd) is a script,
+ * the base name of its "#!" interpreter into out (cap bytes): 0; else -1.
+ * A script run as ./app.sh is, to the rules, the shell running it. */
+int procfs_shebang(pid_t pid, const char *path, char *out, size_t cap);
+
 /* The calling process's peak resident set (VmHWM) in KiB, or 0. */
 long procfs_self_peak_rss_kib(void);
 

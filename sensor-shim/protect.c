@@ -6,6 +6,7 @@
 #include <linux/capability.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 
 #ifndef CAP_PERFMON
 #define CAP_PERFMON 38
@@ -67,17 +68,25 @@ struct verdict protect_check(const struct sys_event *ev, const struct spec_ctx *
 {
 	pid_t target;
 
-	if (ev->spec->decoder != DEC_PIDFD_SEND_SIGNAL)
-		return (struct verdict){ VERDICT_ALLOW, 0, NULL };
-	target = ev->u.pidfd.target;
+	/* A rule's ptrace row may be the one the filter stopped a
+	 * ptrace(ATTACH, sensor) with: the refusal must not depend on
+	 * which row won. */
+	if (ev->spec->decoder == DEC_PTRACE)
+		target = (pid_t)(uint32_t)ev->args[1];
+	else if (ev->spec->decoder == DEC_PIDFD_SEND_SIGNAL)
+		target = ev->u.pidfd.target;
+	else
+		return (struct verdict){ .kind = VERDICT_ALLOW, .err = 0, .why = NULL };
+	if (ev->spec->decoder == DEC_PTRACE && ev->args[0] == PTRACE_TRACEME)
+		return (struct verdict){ .kind = VERDICT_ALLOW, .err = 0, .why = NULL };
 	if (target <= 0)
-		return (struct verdict){ VERDICT_ALLOW, 0, NULL };
+		return (struct verdict){ .kind = VERDICT_ALLOW, .err = 0, .why = NULL };
 	if (target == ctx->pid)
-		return (struct verdict){ VERDICT_DENY, EPERM,
-					 "pidfd_send_signal to the sensor" };
+		return (struct verdict){ .kind = VERDICT_DENY, .err = EPERM,
+					 .why = "a signal or ptrace aimed at the sensor" };
 	for (size_t i = 0; i < ctx->n_tids; i++)
 		if (target == ctx->tids[i])
-			return (struct verdict){ VERDICT_DENY, EPERM,
-						 "pidfd_send_signal to a sensor thread" };
-	return (struct verdict){ VERDICT_ALLOW, 0, NULL };
+			return (struct verdict){ .kind = VERDICT_DENY, .err = EPERM,
+						 .why = "a signal or ptrace aimed at a sensor thread" };
+	return (struct verdict){ .kind = VERDICT_ALLOW, .err = 0, .why = NULL };
 }

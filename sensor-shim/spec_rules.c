@@ -159,21 +159,31 @@ void spec_rules_free(struct spec_rules *r)
 	r->n_nrs = 0;
 }
 
+static int rule_holds(const struct spec_rule *rule, const uint64_t args[6])
+{
+	for (unsigned c = 0; c < rule->n_cond; c++)
+		if ((args[rule->cond[c].arg] & rule->cond[c].mask) != rule->cond[c].value)
+			return 0;
+	return 1;
+}
+
 long spec_rules_match(const struct spec_rules *r, uint32_t arch, uint64_t nr,
 		      const uint64_t args[6])
 {
-	for (size_t i = 0; i < r->n_nrs; i++) {
-		const struct spec_rule *rule;
-		int all = 1;
-
-		if (r->nrs[i].audit_arch != arch || r->nrs[i].nr != nr)
-			continue;
-		rule = &r->rules[r->nrs[i].rule];
-		for (unsigned c = 0; c < rule->n_cond && all; c++)
-			all = (args[rule->cond[c].arg] & rule->cond[c].mask) ==
-			      rule->cond[c].value;
-		if (all)
-			return (long)rule->row;
-	}
+	for (size_t i = 0; i < r->n_nrs; i++)
+		if (r->nrs[i].audit_arch == arch && r->nrs[i].nr == nr &&
+		    rule_holds(&r->rules[r->nrs[i].rule], args))
+			return (long)r->rules[r->nrs[i].rule].row;
 	return -1;
+}
+
+int spec_rules_row_matches(const struct spec_rules *r, size_t row, uint32_t arch,
+			   uint64_t nr, const uint64_t args[6])
+{
+	for (size_t i = 0; i < r->n_nrs; i++)
+		if (r->nrs[i].audit_arch == arch && r->nrs[i].nr == nr &&
+		    r->rules[r->nrs[i].rule].row == row &&
+		    rule_holds(&r->rules[r->nrs[i].rule], args))
+			return 1;
+	return 0;
 }

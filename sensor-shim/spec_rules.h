@@ -69,4 +69,10 @@ void spec_rules_free(struct spec_rules *r);
 long spec_rules_match(const struct spec_rules *r, uint32_t arch, uint64_t nr,
 		      const uint64_t args[6]);
 
+/* Whether row applies to (arch, nr, args): the check of a seccomp stop's
+ * data. Rows may overlap (a chmod to 0755 meets the rows of three exec
+ * bits), and the filter may report any of the rows that match. */
+int spec_rules_row_matches(const struct spec_rules *r, size_t row, uint32_t arch,
+			   uint64_t nr, const uint64_t args[6]);
+
 #endif

@@ -1,6 +1,7 @@
 /* syscall_decode.c: reading a stopped syscall's arguments. */
 #include "syscall_decode.h"
 
+#include <fcntl.h>
 #include <linux/audit.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,8 +92,96 @@ static pid_t pidfd_target(pid_t tid, int fd)
 	return pid;
 }
 
+/* Where a file call keeps its arguments: indexes, -1 for none. */
+struct file_layout {
+	signed char dirfd, path, dirfd2, path2, flags, mode, fd, at_flags;
+};
+
+static const struct file_layout layouts[] = {
+	[DEC_OPEN] = { -1, 0, -1, -1, 1, 2, -1, -1 },
+	[DEC_OPENAT] = { 0, 1, -1, -1, 2, 3, -1, -1 },
+	[DEC_CREAT] = { -1, 0, -1, -1, -1, 1, -1, -1 },
+	[DEC_OPENAT2] = { 0, 1, -1, -1, -1, -1, -1, -1 },
+	[DEC_UNLINK] = { -1, 0, -1, -1, -1, -1, -1, -1 },
+	[DEC_UNLINKAT] = { 0, 1, -1, -1, -1, -1, -1, 2 },
+	[DEC_RENAME] = { -1, 0, -1, 1, -1, -1, -1, -1 },
+	[DEC_RENAMEAT] = { 0, 1, 2, 3, -1, -1, -1, -1 },
+	[DEC_CHMOD] = { -1, 0, -1, -1, -1, 1, -1, -1 },
+	[DEC_FCHMOD] = { -1, -1, -1, -1, -1, 1, 0, -1 },
+	[DEC_FCHMODAT] = { 0, 1, -1, -1, -1, 2, -1, 3 },
+};
+
+int decode_is_file(enum spec_decoder d)
+{
+	return d >= DEC_OPEN && d <= DEC_FCHMODAT;
+}
+
+static uint64_t user_ptr(const struct sys_event *ev, uint64_t v)
+{
+	return decode_ptr_size(ev->arch, ev->nr) == 4 ? v & 0xffffffffU : v;
+}
+
+/* An int argument: the kernel ignores the upper half of the register. */
+static long long int_arg(const struct sys_event *ev, int i)
+{
+	return (long long)(int)(uint32_t)ev->args[i];
+}
+
+static void decode_file(struct tmem *m, struct sys_event *ev)
+{
+	const struct file_layout *l = &layouts[ev->spec->decoder];
+	struct file_args *f = ev->u.file;
+	size_t len;
+
+	f->dirfd = l->dirfd >= 0 ? int_arg(ev, l->dirfd) : AT_FDCWD;
+	f->dirfd2 = l->dirfd2 >= 0 ? int_arg(ev, l->dirfd2) : AT_FDCWD;
+	f->fd = l->fd >= 0 ? (int)int_arg(ev, l->fd) : -1;
+	f->path[0] = f->path2[0] = '\0';
+	f->path_flags = f->path2_flags = 0;
+	if (l->path >= 0)
+		f->path_flags = tmem_string(m, user_ptr(ev, ev->args[l->path]), f->path,
+					    PATH_MAX_KEPT, &len);
+	if (l->path2 >= 0)
+		f->path2_flags = tmem_string(m, user_ptr(ev, ev->args[l->path2]),
+					     f->path2, PATH_MAX_KEPT, &len);
+	f->oflags = l->flags >= 0 ? (uint32_t)ev->args[l->flags] : 0;
+	f->at_flags = l->at_flags >= 0 ? (uint32_t)ev->args[l->at_flags] : 0;
+	if (ev->spec->decoder == DEC_CREAT)
+		f->oflags = O_CREAT | O_WRONLY | O_TRUNC;
+	if (ev->spec->decoder == DEC_OPENAT2) {
+		/* struct open_how: u64 flags, u64 mode, u64 resolve */
+		uint64_t how[2] = { 0, 0 };
+
+		if (tmem_read(m, user_ptr(ev, ev->args[2]), how, sizeof how) == sizeof how) {
+			f->oflags = how[0];
+			f->mode = (unsigned)how[1];
+			f->has_mode = (how[0] & O_CREAT) != 0;
+		}
+		return;
+	}
+	f->has_mode = l->mode >= 0 && (l->flags < 0 || (f->oflags & O_CREAT) ||
+				       (f->oflags & O_TMPFILE) == O_TMPFILE);
+	f->mode = f->has_mode ? (unsigned)(uint32_t)ev->args[l->mode] & 07777U : 0;
+}
+
+static void decode_sockaddr(struct tmem *m, struct sys_event *ev)
+{
+	uint64_t len = (uint32_t)ev->args[2];
+
+	ev->u.net.fd = (int)int_arg(ev, 0);
+	ev->u.net.addr_len = 0;
+	if (len > sizeof ev->u.net.addr)
+		len = sizeof ev->u.net.addr;
+	ev->u.net.addr_len = (unsigned)tmem_read(m, user_ptr(ev, ev->args[1]),
+						 ev->u.net.addr, (size_t)len);
+}
+
 void syscall_decode(struct tmem *m, struct sys_event *ev)
 {
+	if (decode_is_file(ev->spec->decoder)) {
+		decode_file(m, ev);
+		return;
+	}
 	switch (ev->spec->decoder) {
 	case DEC_EXECVE:
 	case DEC_EXECVEAT:
@@ -102,7 +191,23 @@ void syscall_decode(struct tmem *m, struct sys_event *ev)
 		ev->u.pidfd.fd = (int)(uint32_t)ev->args[0];
 		ev->u.pidfd.target = pidfd_target(ev->tid, ev->u.pidfd.fd);
 		break;
+	case DEC_CONNECT:
+	case DEC_BIND:
+		decode_sockaddr(m, ev);
+		break;
+	case DEC_LISTEN:
+		ev->u.net.fd = (int)int_arg(ev, 0);
+		ev->u.net.addr_len = 0;
+		break;
+	case DEC_SETNS:
+		ev->u.pidfd.fd = (int)int_arg(ev, 0);
+		ev->u.pidfd.target = pidfd_target(ev->tid, ev->u.pidfd.fd);
+		break;
+	case DEC_PTRACE:
+	case DEC_UNSHARE:
+	case DEC_DUP:
 	case DEC_NONE:
+	default:
 		break;
 	}
 }

@@ -24,6 +24,27 @@ struct exec_info {
 	struct tstrv argv;
 };
 
+/* A file call's arguments: paths as the tracee gave them (not resolved:
+ * observe.c does that against its cwd or directory descriptors). */
+struct file_args {
+	long long dirfd, dirfd2; /* AT_FDCWD when the call has none */
+	char path[PATH_MAX_KEPT + 1];
+	char path2[PATH_MAX_KEPT + 1]; /* rename: the new name */
+	unsigned path_flags, path2_flags; /* TSTR_* */
+	int fd;                  /* fchmod: the file; -1 otherwise */
+	uint64_t oflags;         /* open flags; creat: O_CREAT|O_WRONLY|O_TRUNC */
+	uint64_t at_flags;       /* *at flags (AT_SYMLINK_NOFOLLOW, AT_REMOVEDIR) */
+	unsigned mode;
+	int has_mode;            /* chmod, or open with O_CREAT */
+};
+
+/* A socket call: the address as read (connect, bind). */
+struct net_args {
+	int fd;
+	unsigned char addr[128]; /* struct sockaddr_storage's size */
+	unsigned addr_len;       /* bytes read; 0: none or unreadable */
+};
+
 /* A decoded syscall: the seam's input (verdict.h). */
 struct sys_event {
 	pid_t tid;
@@ -37,7 +58,9 @@ struct sys_event {
 		struct {
 			int fd;
 			pid_t target;            /* 0: not a process, or unknown */
-		} pidfd;                         /* DEC_PIDFD_SEND_SIGNAL */
+		} pidfd;                         /* DEC_PIDFD_SEND_SIGNAL, DEC_SETNS */
+		struct file_args *file;          /* DEC_OPEN .. DEC_FCHMODAT */
+		struct net_args net;             /* DEC_CONNECT, DEC_BIND, DEC_LISTEN */
 	} u;
 };
 
@@ -45,7 +68,11 @@ struct sys_event {
  * i386, x32 and arm, else 8. */
 unsigned decode_ptr_size(uint32_t arch, uint64_t nr);
 
+/* Whether the decoder is one of the file calls (ev->u.file). */
+int decode_is_file(enum spec_decoder d);
+
 /* Fills ev->u from the tracee's memory through m (a reader over tid).
+ * For a file call, ev->u.file must point at room the caller owns.
  * For an exec, ev->u.exec is allocated (free with exec_info_free) or NULL
  * when out of memory. Never fails otherwise: what cannot be read is
  * flagged in the fields. */

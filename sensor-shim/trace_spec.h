@@ -22,6 +22,13 @@ enum spec_decoder {
 	DEC_EXECVE,              /* filename, argv */
 	DEC_EXECVEAT,            /* dirfd, pathname, argv, flags */
 	DEC_PIDFD_SEND_SIGNAL,   /* which process the pidfd names */
+	/* Files: the layout of each call's arguments is in syscall_decode.c. */
+	DEC_OPEN, DEC_OPENAT, DEC_CREAT, DEC_OPENAT2,
+	DEC_UNLINK, DEC_UNLINKAT, DEC_RENAME, DEC_RENAMEAT,
+	DEC_CHMOD, DEC_FCHMOD, DEC_FCHMODAT,
+	/* Sockets, and the rest the rules may want. */
+	DEC_CONNECT, DEC_BIND, DEC_LISTEN,
+	DEC_PTRACE, DEC_UNSHARE, DEC_SETNS, DEC_DUP,
 };
 
 /* Where a condition's value comes from: a constant, or a fact about the
@@ -78,7 +85,8 @@ struct trace_spec {
 	unsigned flags;          /* SPEC_EXIT_EVENTS */
 };
 
-/* The rows this sensor uses: process events and self-protection. */
+/* The rows every sensor has: process events and self-protection. The
+ * rows for files, sockets and the rules are added by rules_spec.c. */
 extern const struct trace_spec trace_spec_default;
 
 #endif

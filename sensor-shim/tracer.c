@@ -9,12 +9,14 @@
 #include <sys/wait.h>
 
 #include "log.h"
+#include "observe.h"
 #include "proc_table.h"
 #include "procfs.h"
 #include "protect.h"
 #include "regs_arch.h"
 #include "syscall_decode.h"
 #include "verdict.h"
+#include "written_set.h"
 
 /* Bytes of execve arguments held between an execve's entry and its
  * PTRACE_EVENT_EXEC, over all threads. An execve that fails leaves its
@@ -32,6 +34,9 @@ struct tracer {
 	struct proc_table pt;
 	struct tmem mem;
 	size_t pending_bytes;
+	struct written_set written;
+	struct observation obs;  /* the stop being handled */
+	struct file_args file;   /* its file arguments */
 	struct tracer_result *res;
 };
 
@@ -182,6 +187,57 @@ static void apply(const struct thread *t, pid_t tid, const struct sys_event *ev,
 	       v.why ? v.why : "a rule");
 }
 
+/* The process behind tid, as observe() wants it. */
+static struct observe_proc who_is(struct tracer *tr, const struct thread *t, pid_t tid)
+{
+	pid_t tgid = t ? t->tgid : tid;
+	struct proc *p = pt_proc(&tr->pt, tgid);
+
+	return (struct observe_proc){
+		.pid = tgid,
+		.is_main = tgid == tr->cfg->app,
+		.is_sensor_copy = p && (p->flags & PROC_SENSOR_COPY),
+		.exe = p && p->img ? p->img->exe : NULL,
+		.name = p && p->img ? p->img->name : NULL,
+		.cmd_line = p && p->img ? p->img->cmd_line : NULL,
+	};
+}
+
+/* The rules on what the syscall is about to do: the activity's event and
+ * the Findings go out before the verdict is applied, so that they come
+ * before the Terminate of a process the verdict kills. */
+static struct verdict judge(struct tracer *tr, const struct thread *t, pid_t tid,
+			    const struct sys_event *ev)
+{
+	const struct tracer_cfg *cfg = tr->cfg;
+	struct observe_proc who = who_is(tr, t, tid);
+	struct observation *o = &tr->obs;
+	struct verdict v;
+	size_t len;
+	char *line;
+
+	if (observe(ev, &who, &tr->written, o) < 0)
+		return (struct verdict){ .kind = VERDICT_ALLOW };
+	v = verdict_for(cfg->ruleset, cfg->mode, &o->a);
+	if (ocsf_activity_wanted(&o->a, o->a.event == ACT_OPEN && !o->a.is_write &&
+				 ruleset_is_sensitive(cfg->ruleset, o->a.file_path),
+				 o->old_mode)) {
+		line = ocsf_activity(cfg->ocsf, &o->a, v.kind != VERDICT_ALLOW, &len);
+		emit(tr, line, len);
+	}
+	for (size_t i = 0; i < v.n_match; i++) {
+		const struct rule *r = &cfg->ruleset->rules[v.match[i]];
+
+		line = ocsf_finding(cfg->ocsf, r, &o->a, verdict_applies(r, cfg->mode), &len);
+		emit(tr, line, len);
+		fc_log(FC_TRACE_INFO, "rule %s: %s (pid %d)", r->id, r->title, (int)who.pid);
+	}
+	if (v.kind == VERDICT_ALLOW)
+		observe_commit(o, &tr->written);
+	observation_done(o);
+	return v;
+}
+
 /* A traced syscall at entry: decode, decide, apply. */
 static void on_entry(struct tracer *tr, struct thread *t, pid_t tid, size_t row,
 		     uint32_t arch, uint64_t nr, const uint64_t *args)
@@ -195,14 +251,17 @@ static void on_entry(struct tracer *tr, struct thread *t, pid_t tid, size_t row,
 	if (spec->action == SPEC_DENY) {
 		/* Only --seccomp=off gets here: the filter refuses these
 		 * in the kernel. */
-		apply(t, tid, &ev, (struct verdict){ VERDICT_DENY, spec->err, spec->why });
+		apply(t, tid, &ev, (struct verdict){ .kind = VERDICT_DENY, .err = spec->err,
+						       .why = spec->why });
 		return;
 	}
+	if (decode_is_file(spec->decoder))
+		ev.u.file = &tr->file;
 	tmem_init(&tr->mem, (struct tmem_src){ tmem_read_process, &ev.tid });
 	syscall_decode(&tr->mem, &ev);
 	v = protect_check(&ev, tr->cfg->ctx);
 	if (v.kind == VERDICT_ALLOW)
-		v = verdict_for(&ev);
+		v = judge(tr, t, tid, &ev);
 	apply(t, tid, &ev, v);
 	if (spec->decoder == DEC_EXECVE || spec->decoder == DEC_EXECVEAT) {
 		if (v.kind == VERDICT_ALLOW && ev.u.exec)
@@ -230,8 +289,8 @@ static void on_seccomp(struct tracer *tr, struct thread *t, pid_t tid)
 	/* The data must be our row for this very syscall: a filter the
 	 * application installed itself may return RET_TRACE too. */
 	if (info.op != PTRACE_SYSCALL_INFO_SECCOMP ||
-	    spec_rules_match(tr->cfg->rules, info.arch, info.seccomp.nr,
-			     info.seccomp.args) != (long)info.seccomp.ret_data)
+	    !spec_rules_row_matches(tr->cfg->rules, info.seccomp.ret_data, info.arch,
+				    info.seccomp.nr, info.seccomp.args))
 		return;
 	on_entry(tr, t, tid, info.seccomp.ret_data, info.arch, info.seccomp.nr,
 		 info.seccomp.args);
@@ -272,6 +331,22 @@ static char *capped_cmdline(const struct tstrv *argv)
 	return s;
 }
 
+/* The name a program was run as: execve's path, not the file it leads
+ * to, so that busybox's sh is "sh" (the rules name programs so); for a
+ * script, its interpreter's, so that ./entrypoint.sh is a shell. buf has
+ * NAME_MAX + 1 bytes. */
+static const char *run_as(pid_t pid, const struct exec_info *x, const char *exe,
+			  char *buf)
+{
+	const char *p = x && x->path_len ? x->path : exe;
+	const char *slash = p ? strrchr(p, '/') : NULL;
+
+	if (x && x->path_len && (!x->at || x->path[0] == '/') &&
+	    procfs_shebang(pid, x->path, buf, NAME_MAX + 1) == 0)
+		return buf;
+	return slash ? slash + 1 : p;
+}
+
 /* PTRACE_EVENT_EXEC: the new image is in place and has not run yet. */
 static struct thread *on_exec(struct tracer *tr, struct thread *t, pid_t tid)
 {
@@ -280,7 +355,7 @@ static struct thread *on_exec(struct tracer *tr, struct thread *t, pid_t tid)
 	struct ocsf_launch l = { 0 };
 	struct proc_status st = { 0 };
 	struct tstrv from_proc = { 0 };
-	char exe[PATH_MAX], cwd[PATH_MAX], *cmd, *line;
+	char exe[PATH_MAX], cwd[PATH_MAX], interp[NAME_MAX + 1], *cmd, *line;
 	struct image *img, *old;
 	struct proc *p, *parent;
 	size_t len;
@@ -346,7 +421,7 @@ static struct thread *on_exec(struct tracer *tr, struct thread *t, pid_t tid)
 	emit(tr, line, len);
 
 	cmd = l.argv ? capped_cmdline(l.argv) : NULL;
-	img = image_new(l.exe, cmd);
+	img = image_new(l.exe, run_as(tid, x, l.exe, interp), cmd);
 	free(cmd);
 	if (p) {
 		image_unref(p->img);
@@ -471,7 +546,8 @@ int tracer_run(const struct tracer_cfg *cfg, struct tracer_result *res,
 	tr->cfg = cfg;
 	tr->res = res;
 	pt_init(&tr->pt);
-	img = image_new(cfg->sensor_exe, NULL);
+	written_set_init(&tr->written);
+	img = image_new(cfg->sensor_exe, "falcon-sensor", NULL);
 	p = add_proc(tr, cfg->app, getpid(), img);
 	image_unref(img);
 	if (p)
@@ -503,6 +579,7 @@ int tracer_run(const struct tracer_cfg *cfg, struct tracer_result *res,
 	res->left_threads = tr->pt.n_threads;
 	res->left_exec_bytes = tr->pending_bytes;
 	pt_free(&tr->pt);
+	written_set_free(&tr->written);
 	free(tr);
 	return rc;
 }

@@ -34,6 +34,8 @@
 
 #include "err.h"
 #include "ocsf.h"
+#include "falconctl_opts.h"
+#include "rules.h"
 #include "sink.h"
 #include "spec_rules.h"
 
@@ -52,6 +54,8 @@ struct tracer_cfg {
 	const struct ocsf_ctx *ocsf;
 	pid_t app;               /* the seized, interrupted child */
 	const char *sensor_exe;  /* what the child runs until its exec */
+	const struct ruleset *ruleset; /* detection rules */
+	enum fc_mode mode;       /* --mode: whether deny and kill apply */
 };
 
 struct tracer_result {

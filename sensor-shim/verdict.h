@@ -1,15 +1,19 @@
-/* verdict.h: the seam where the rule engine will plug in. The tracer calls
- * verdict_for() for every decoded syscall event at its entry stop, before
- * the syscall runs, and applies the answer: let it run, make it fail with
- * an errno (the syscall is skipped), or kill the process. For rows with
- * SPEC_EXIT_STOP it calls verdict_at_exit() with the return value.
- * Today there are no rules: everything is allowed. */
+/* verdict.h: what the sensor does about a syscall at its entry stop: let
+ * it run, make it fail with an errno (the syscall is skipped), or kill the
+ * process. protect.c decides first (attacks on the sensor); then the
+ * rules: every enabled rule that matches is a Finding, and in
+ * --mode=prevent the strongest action among them applies
+ * (kill > deny > alert). */
 #ifndef FC_VERDICT_H
 #define FC_VERDICT_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
-#include "syscall_decode.h"
+#include "activity.h"
+#include "falconctl_opts.h"
+#include "rules.h"
 
 enum verdict_kind {
 	VERDICT_ALLOW = 0,
@@ -17,16 +21,26 @@ enum verdict_kind {
 	VERDICT_KILL,            /* the process is killed with SIGKILL */
 };
 
+#define VERDICT_MAX_MATCH 8
+
 struct verdict {
 	enum verdict_kind kind;
 	int err;                 /* VERDICT_DENY */
-	const char *why;         /* for the log and, later, Detection Findings */
+	const char *why;         /* for the log */
+	size_t n_match;          /* rules that matched (rs->rules indexes) */
+	size_t match[VERDICT_MAX_MATCH];
 };
 
-struct verdict verdict_for(const struct sys_event *ev);
+/* The rules' verdict on a. */
+struct verdict verdict_for(const struct ruleset *rs, enum fc_mode mode,
+			   struct activity *a);
+
+/* Whether the rule's action was applied under mode. */
+int verdict_applies(const struct rule *r, enum fc_mode mode);
 
 /* The exit of a syscall whose row asked for it: rval is the return value
- * (-errno on failure). Observation only: the syscall has happened. */
+ * (-errno on failure). No rule needs one today: the seam is kept for
+ * rules on results. */
 void verdict_at_exit(pid_t tid, size_t row, int64_t rval);
 
 #endif

@@ -54,8 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct tmem m;
 	static char path[PATH_MAX_KEPT + 1];
 	struct tstrv v = { 0 };
-	struct ocsf_ctx c = { "0123456789abcdef0123456789abcdef-12", NULL, 0, "app", "h",
-			      "0" };
+	struct ocsf_ctx c = { .cid = "0123456789abcdef0123456789abcdef-12", .container = "app",
+			      .hostname = "h", .version = "0" };
 	struct ocsf_launch l = { 0 };
 	struct fc_err e = { 0 };
 	unsigned psize;

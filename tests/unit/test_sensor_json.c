@@ -175,8 +175,9 @@ static const char *str_at(const cJSON *o, const char *path)
 static void test_events(void)
 {
 	char *tags[] = { "web", "prod" };
-	struct ocsf_ctx c = { "0123456789abcdef0123456789abcdef-12", tags, 2, "app",
-			      "host", "0.1.0" };
+	struct ocsf_ctx c = { .cid = "0123456789abcdef0123456789abcdef-12", .tags = tags,
+			      .n_tags = 2, .container = "app", .hostname = "host",
+			      .version = "0.1.0" };
 	static char args[] = "ls\0\xff\xfe\0q\"\\\0\x01";
 	struct tstrv v = { 0 };
 	struct ocsf_launch l = { 0 };

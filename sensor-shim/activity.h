@@ -1,0 +1,109 @@
+/* activity.h: one thing the application is about to do (exec a program,
+ * open a file, connect a socket...), as the rules see it: a kind and the
+ * named fields of RULES.md. The tracer fills it from a decoded syscall and
+ * what it knows of the process; rules_match.c reads fields by id; ocsf.c
+ * turns it into File System or Network Activity events and Findings. All
+ * strings are borrowed from the tracer for the time of one stop. */
+#ifndef FC_ACTIVITY_H
+#define FC_ACTIVITY_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "tracee_mem.h"
+
+enum act_event {
+	ACT_EXEC,
+	ACT_OPEN,
+	ACT_UNLINK,
+	ACT_RENAME,
+	ACT_CHMOD,
+	ACT_CONNECT,
+	ACT_BIND,
+	ACT_LISTEN,
+	ACT_PTRACE,
+	ACT_UNSHARE,
+	ACT_SETNS,
+	ACT_DUP,
+	ACT_N_EVENTS
+};
+
+/* The rule language's name for each event ("exec", "open", ...). */
+extern const char *const act_event_names[ACT_N_EVENTS];
+
+enum act_field {
+	F_PROCESS_NAME, F_PROCESS_PATH, F_PROCESS_CMD_LINE, F_PROCESS_ARGS,
+	F_PROCESS_PID, F_PROCESS_UID, F_PROCESS_IS_MAIN, F_PROCESS_IS_ENTRYPOINT,
+	F_ACTOR_NAME, F_ACTOR_PATH,
+	F_FILE_PATH, F_FILE_OLD_PATH, F_FILE_IS_WRITE, F_FILE_IS_TRUNC, F_FILE_MODE,
+	F_FILE_WRITTEN_SINCE_START,
+	F_NET_FAMILY, F_DST_IP, F_DST_PORT, F_SRC_IP, F_SRC_PORT, F_UNIX_PATH,
+	F_PTRACE_REQUEST, F_TARGET_PID, F_NS_FLAGS, F_FD_NEW, F_FD_TYPE,
+	F_N_FIELDS
+};
+
+enum act_type { AT_STRING, AT_STRINGS, AT_NUMBER, AT_BOOL };
+
+struct act_field_info {
+	const char *name;        /* "process.name" */
+	enum act_type type;
+	uint32_t events;         /* bit (1 << ACT_*) for each event that has it */
+};
+
+extern const struct act_field_info act_fields[F_N_FIELDS];
+
+/* The field called name, or -1. */
+int act_field_lookup(const char *name);
+
+struct activity {
+	enum act_event event;
+	pid_t pid, tid;
+	int is_main;             /* the process the sensor started */
+	int is_entrypoint;       /* exec: the container's own command */
+	long uid;                /* -1: not read yet (read only when a rule
+				  * asks: it costs a /proc read) */
+
+	/* process.*: for exec, the program about to run */
+	const char *name, *path, *cmd_line;
+	const struct tstrv *argv;/* exec only: the new argv */
+	/* actor.*: the program doing it */
+	const char *actor_name, *actor_path, *actor_cmd_line;
+
+	/* files */
+	const char *file_path, *old_path;
+	int is_write, is_trunc, is_create, existed;
+	int has_mode;
+	unsigned mode;
+	int written_since_start;
+
+	/* network */
+	int family;              /* AF_INET, AF_INET6, AF_UNIX, other */
+	char ip[48];             /* dst (connect) or src (bind, listen) */
+	unsigned port;
+	int has_addr;
+	char unix_path[112];
+
+	/* others */
+	const char *ptrace_request;
+	long long target_pid;
+	uint64_t ns_flags;
+	int fd_new;
+	const char *fd_type;
+};
+
+/* A field's value, as the matcher wants it. has is 0 when the event does
+ * not have the field (or it is unknown). */
+struct act_value {
+	int has;
+	enum act_type type;
+	const char *s;           /* AT_STRING */
+	const struct tstrv *v;   /* AT_STRINGS: entries 1..n */
+	long long n;             /* AT_NUMBER, AT_BOOL */
+};
+
+struct act_value act_get(struct activity *a, enum act_field f);
+
+/* "inet", "inet6", "unix", "other". */
+const char *act_family_name(int family);
+
+#endif

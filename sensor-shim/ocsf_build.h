@@ -1,0 +1,55 @@
+/* ocsf_build.h: the parts every OCSF event line is built from, shared by
+ * ocsf.c (process and lifecycle events), ocsf_activity.c (files, network)
+ * and ocsf_finding.c (Detection Findings). Not for other callers. */
+#ifndef FC_OCSF_BUILD_H
+#define FC_OCSF_BUILD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "json_out.h"
+#include "ocsf.h"
+
+/* Big enough for a Launch with every cap reached and every byte escaped
+ * (argv twice, as argv and as cmd_line); a line that would be larger is
+ * dropped and counted rather than cut. */
+#define OCSF_LINE_MAX (512U * 1024U)
+
+/* An OCSF class, as the header names it. */
+struct klass {
+	int category_uid;
+	const char *category_name;
+	int class_uid;
+	const char *class_name;
+};
+
+/* Opens the event object and writes what every event has: class,
+ * activity, severity, metadata (cid, tags, sequence), device and
+ * container, and the ECS task when known. */
+void ocsf_header(struct jout *j, const struct ocsf_ctx *c, uint64_t time_ms,
+		 const struct klass *k, int activity_id, const char *activity_name,
+		 int severity_id, const char *severity);
+
+/* Closes the event and takes its line (NULL when it could not be built). */
+char *ocsf_finish(struct jout *j, size_t *len);
+
+/* "pid", "name", "file" and "cmd_line" of a process object. */
+void ocsf_proc_members(struct jout *j, const struct ocsf_proc *p);
+
+/* "file": {"path", "name", type Regular File}. */
+void ocsf_file_obj(struct jout *j, const char *path);
+
+const char *ocsf_base_name(const char *path);
+
+/* The objects that say who did what in an activity: "actor", "file",
+ * "src_endpoint" or "dst_endpoint" and "connection_info", and for a
+ * Finding's evidence "process" too (exec: the program about to run)
+ * (ocsf_activity.c). */
+struct activity;
+void ocsf_activity_objects(struct jout *j, const struct activity *a, int evidence);
+
+/* The activity's own fields that OCSF has no place for, as members of the
+ * open "unmapped" object. */
+void ocsf_activity_unmapped(struct jout *j, const struct activity *a);
+
+#endif

@@ -1,0 +1,39 @@
+/* path_resolve.h: a path argument of a stopped tracee made absolute, as
+ * that process would resolve it: relative to its working directory or to
+ * a directory descriptor, with ".", ".." and symbolic links resolved where
+ * the file exists, so that a rule on "/etc/shadow" also sees
+ * "../etc//shadow" and a symlink to it. The sensor shares the tracee's
+ * mount namespace and root (it is the container's PID 1), and reads its
+ * cwd and descriptors through /proc/TID; "/proc/self" and "/dev/fd" in the
+ * tracee's path mean the tracee, not the sensor, and are rewritten.
+ * The tracee is stopped, but its other threads are not: a path can change
+ * between this look and the syscall (README: limitations). */
+#ifndef FC_PATH_RESOLVE_H
+#define FC_PATH_RESOLVE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define PATH_RESOLVE_MAX 4096
+
+/* Resolves path for tid into out (PATH_RESOLVE_MAX bytes). dirfd is a
+ * descriptor of tid, or AT_FDCWD. follow: resolve a symbolic link in the
+ * last component too. Returns 1 when the file exists, 0 when it does not
+ * (its directory was resolved and the name appended), -1 when the
+ * directory could not be resolved either (out then holds the path made
+ * absolute by text alone). */
+int path_resolve(pid_t tid, long long dirfd, const char *path, int follow,
+		 char *out);
+
+/* What descriptor fd of tid is: readlink of /proc/TID/fd/FD into out
+ * (PATH_RESOLVE_MAX bytes). Returns 0 or -1. */
+int path_of_fd(pid_t tid, int fd, char *out);
+
+/* "socket", "pipe", "tty", "file" or "other" for a path_of_fd text. */
+const char *path_fd_type(const char *link);
+
+/* Lexical clean-up of an absolute path in place: "//", "/./" and "x/.."
+ * removed ("/.." stays "/"). */
+void path_clean(char *p);
+
+#endif

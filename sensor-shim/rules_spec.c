@@ -1,0 +1,152 @@
+/* rules_spec.c: the trace spec a rule set needs. The sensor stops a
+ * syscall only when an event or an enabled rule needs it, and where the
+ * need depends on an argument value it says so in the row, so that the
+ * seccomp filter lets every other call through without a stop:
+ * - chmod family: only modes with an exec, setuid or setgid bit (the File
+ *   System event is for modes that add an exec bit);
+ * - open family: every open when some read can matter (sensitive paths,
+ *   or a rule on opens); else only opens for writing, creating or
+ *   truncating;
+ * - ptrace: only ATTACH, SEIZE and TRACEME; dup2/dup3: only onto 0, 1, 2;
+ *   ptrace, unshare, setns, dup2/dup3: only when a rule looks at them.
+ * No row takes the exit stop: no event or rule needs a return value. */
+#include "rules_spec.h"
+
+#include <fcntl.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+
+#include "rules.h"
+
+#define MAX_ADDED 64
+
+struct build {
+	struct spec_row *rows;
+	size_t n;
+};
+
+static void add(struct build *b, const char *syscall, enum spec_decoder dec,
+		const char *why)
+{
+	/* Syscalls this libseccomp does not know (fchmodat2 on an old
+	 * one) cannot be called by name here, nor filtered: skip them. */
+	if (seccomp_syscall_resolve_name(syscall) == __NR_SCMP_ERROR)
+		return;
+	b->rows[b->n++] = (struct spec_row){ .syscall = syscall, .action = SPEC_TRACE,
+					     .decoder = dec, .why = why };
+}
+
+/* The same, stopping only when (args[arg] & mask) == value. */
+static void add_if(struct build *b, const char *syscall, enum spec_decoder dec,
+		   unsigned arg, uint64_t mask, uint64_t value, const char *why)
+{
+	size_t before = b->n;
+
+	add(b, syscall, dec, why);
+	if (b->n == before)
+		return;
+	b->rows[before].n_cond = 1;
+	b->rows[before].cond[0] = (struct spec_cond){ .arg = (unsigned char)arg,
+		.op = SPEC_EQ, .val = SPEC_VAL_CONST, .mask = mask, .value = value };
+}
+
+static const char *const why_open = "File System Activity; rules on opens";
+static const char *const why_chmod = "File System Activity: a mode with an exec, "
+	"setuid or setgid bit";
+
+static void open_rows(struct build *b, int all)
+{
+	static const unsigned write_bits[] = { O_WRONLY, O_RDWR, O_CREAT, O_TRUNC };
+
+	if (all) {
+		add(b, "open", DEC_OPEN, why_open);
+		add(b, "openat", DEC_OPENAT, why_open);
+	} else {
+		for (size_t i = 0; i < 4; i++) {
+			add_if(b, "open", DEC_OPEN, 1, write_bits[i], write_bits[i], why_open);
+			add_if(b, "openat", DEC_OPENAT, 2, write_bits[i], write_bits[i],
+			       why_open);
+		}
+	}
+	add(b, "creat", DEC_CREAT, why_open);
+	/* openat2's flags are behind a pointer, out of BPF's reach. */
+	add(b, "openat2", DEC_OPENAT2, why_open);
+}
+
+static void chmod_rows(struct build *b)
+{
+	static const unsigned bits[] = { S_IXUSR, S_IXGRP, S_IXOTH, S_ISUID, S_ISGID };
+
+	for (size_t i = 0; i < 5; i++) {
+		add_if(b, "chmod", DEC_CHMOD, 1, bits[i], bits[i], why_chmod);
+		add_if(b, "fchmod", DEC_FCHMOD, 1, bits[i], bits[i], why_chmod);
+		add_if(b, "fchmodat", DEC_FCHMODAT, 2, bits[i], bits[i], why_chmod);
+		add_if(b, "fchmodat2", DEC_FCHMODAT, 2, bits[i], bits[i], why_chmod);
+	}
+}
+
+int rules_spec_build(const struct ruleset *rs, int files, struct trace_spec *out,
+		     struct fc_err *e)
+{
+	uint32_t ev = ruleset_events(rs);
+	const struct trace_spec *base = &trace_spec_default;
+	struct build b;
+
+	b.rows = calloc(base->n + MAX_ADDED, sizeof *b.rows);
+	if (!b.rows)
+		return fc_fail(e, FC_ERR_SYSTEM, "out of memory for the trace spec");
+	/* The refusals come first: the user-space matcher takes the first
+	 * row that matches, as the filter does (tests/unit). */
+	memcpy(b.rows, base->rows, base->n * sizeof *b.rows);
+	b.n = base->n;
+
+	if (files) {
+		open_rows(&b, rs->n_sensitive > 0 || (ev & (1U << ACT_OPEN)));
+		add(&b, "unlink", DEC_UNLINK, "File System Activity: Delete");
+		add(&b, "unlinkat", DEC_UNLINKAT, "File System Activity: Delete");
+		add(&b, "rename", DEC_RENAME, "File System Activity: Rename");
+		add(&b, "renameat", DEC_RENAMEAT, "File System Activity: Rename");
+		add(&b, "renameat2", DEC_RENAMEAT, "File System Activity: Rename");
+		chmod_rows(&b);
+	}
+	add(&b, "connect", DEC_CONNECT, "Network Activity: outbound connection");
+	add(&b, "bind", DEC_BIND, "Network Activity: bind");
+	add(&b, "listen", DEC_LISTEN, "Network Activity: listen");
+	if (ev & (1U << ACT_PTRACE)) {
+		/* The request is a long: all 64 bits count. */
+		add_if(&b, "ptrace", DEC_PTRACE, 0, ~0ULL, PTRACE_ATTACH, "rules: ptrace");
+		add_if(&b, "ptrace", DEC_PTRACE, 0, ~0ULL, PTRACE_SEIZE, "rules: ptrace");
+		add_if(&b, "ptrace", DEC_PTRACE, 0, ~0ULL, PTRACE_TRACEME, "rules: ptrace");
+	}
+	if (ev & (1U << ACT_UNSHARE))
+		add(&b, "unshare", DEC_UNSHARE, "rules: namespaces");
+	if (ev & (1U << ACT_SETNS))
+		add(&b, "setns", DEC_SETNS, "rules: namespaces");
+	if (ev & (1U << ACT_DUP)) {
+		for (unsigned fd = 0; fd < 3; fd++) {
+			add_if(&b, "dup2", DEC_DUP, 1, 0xffffffffU, fd,
+			       "rules: a descriptor onto 0, 1 or 2");
+			add_if(&b, "dup3", DEC_DUP, 1, 0xffffffffU, fd,
+			       "rules: a descriptor onto 0, 1 or 2");
+		}
+	}
+	*out = (struct trace_spec){ b.rows, b.n, base->flags };
+	return 0;
+}
+
+void rules_spec_free(struct trace_spec *spec)
+{
+	/* The rows are ours, allocated writable by rules_spec_build; the
+	 * spec only lends them out read-only. */
+	union {
+		const struct spec_row *lent;
+		struct spec_row *owned;
+	} rows = { spec->rows };
+
+	free(rows.owned);
+	spec->rows = NULL;
+	spec->n = 0;
+}

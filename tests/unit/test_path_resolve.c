@@ -1,0 +1,141 @@
+/* test_path_resolve.c: tracee paths made absolute. First path_clean on a
+ * table; then path_resolve on this very process (a tracee is just a pid
+ * to it), in a scratch tree with symbolic links, a directory descriptor,
+ * "/proc/self" (which must mean the tracee, not the resolver), a memfd,
+ * names that do not exist and directories that do not exist. */
+#include "unit.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "path_resolve.h"
+
+static const struct {
+	const char *in, *want;
+} clean_table[] = {
+	{ "/", "/" },
+	{ "//", "/" },
+	{ "/etc//shadow", "/etc/shadow" },
+	{ "/etc/./shadow", "/etc/shadow" },
+	{ "/etc/../etc/shadow", "/etc/shadow" },
+	{ "/../../etc/shadow", "/etc/shadow" },
+	{ "/a/b/c/../../d", "/a/d" },
+	{ "/a/b/", "/a/b" },
+	{ "/a/..", "/" },
+	{ "/..", "/" },
+	{ "/.", "/" },
+	{ "/...", "/..." },
+	{ "/a/.b/..c", "/a/.b/..c" },
+};
+
+static void test_clean(void)
+{
+	for (size_t i = 0; i < sizeof clean_table / sizeof *clean_table; i++) {
+		char buf[PATH_RESOLVE_MAX];
+
+		snprintf(buf, sizeof buf, "%s", clean_table[i].in);
+		path_clean(buf);
+		unit_streq(buf, clean_table[i].want, clean_table[i].in);
+	}
+}
+
+static char root[PATH_RESOLVE_MAX]; /* the scratch tree, resolved */
+
+static void check(long long dirfd, const char *path, int follow, int want_rc,
+		  const char *want_rel)
+{
+	char got[PATH_RESOLVE_MAX], want[2 * PATH_RESOLVE_MAX + 2];
+	int rc = path_resolve(getpid(), dirfd, path, follow, got);
+
+	if (want_rel[0] == '/')
+		snprintf(want, sizeof want, "%s", want_rel);
+	else if (!want_rel[0])
+		snprintf(want, sizeof want, "%s", root);
+	else
+		snprintf(want, sizeof want, "%s/%s", root, want_rel);
+	if (!CHECK(rc == want_rc && strcmp(got, want) == 0, "resolve %s%s (dirfd %lld)",
+		   path, follow ? "" : " nofollow", dirfd))
+		unit_diag("got %d \"%s\", want %d \"%s\"", rc, got, want_rc, want);
+}
+
+static void test_resolve(void)
+{
+	char tmpl[] = "/tmp/fc-test-path.XXXXXX", cwd[PATH_RESOLVE_MAX], path[PATH_RESOLVE_MAX + 64];
+	int dfd, mfd;
+
+	if (!CHECK(mkdtemp(tmpl) != NULL, "a scratch directory"))
+		return;
+	if (!CHECK(realpath(tmpl, root) != NULL, "its real path"))
+		return;
+	snprintf(path, sizeof path, "%s/dir", root);
+	mkdir(path, 0755);
+	snprintf(path, sizeof path, "%s/dir/file", root);
+	close(open(path, O_CREAT | O_WRONLY, 0644));
+	snprintf(path, sizeof path, "%s/link-to-file", root);
+	CHECK(symlink("dir/file", path) == 0, "a symlink to a file");
+	snprintf(path, sizeof path, "%s/link-to-dir", root);
+	CHECK(symlink("dir", path) == 0, "a symlink to a directory");
+	snprintf(path, sizeof path, "%s/link-to-shadow", root);
+	CHECK(symlink("/etc/shadow", path) == 0, "a symlink to /etc/shadow");
+	if (!getcwd(cwd, sizeof cwd) || chdir(root) < 0) {
+		CHECK(0, "chdir into the scratch tree");
+		return;
+	}
+
+	check(AT_FDCWD, "dir/file", 1, 1, "dir/file");
+	check(AT_FDCWD, "./dir/../dir//file", 1, 1, "dir/file");
+	check(AT_FDCWD, "link-to-file", 1, 1, "dir/file");
+	check(AT_FDCWD, "link-to-file", 0, 1, "link-to-file");
+	check(AT_FDCWD, "link-to-dir/file", 0, 1, "dir/file");
+	check(AT_FDCWD, "link-to-shadow", 1, 1, "/etc/shadow");
+	check(AT_FDCWD, "link-to-dir/new", 1, 0, "dir/new");
+	check(AT_FDCWD, "new", 0, 0, "new");
+	check(AT_FDCWD, "dir/..", 1, 1, "");
+	check(AT_FDCWD, "no/such/dir/x", 1, 0, "no/such/dir/x");
+
+	dfd = open("dir", O_RDONLY | O_DIRECTORY);
+	check(dfd, "file", 1, 1, "dir/file");
+	check(dfd, "../link-to-file", 1, 1, "dir/file");
+	check(dfd, "", 1, 1, "dir");
+	/* /proc/self is the tracee: its descriptor table, not ours. */
+	snprintf(path, sizeof path, "/proc/self/fd/%d/file", dfd);
+	check(AT_FDCWD, path, 1, 1, "dir/file");
+	snprintf(path, sizeof path, "/dev/fd/%d/file", dfd);
+	check(AT_FDCWD, path, 1, 1, "dir/file");
+	check(AT_FDCWD, "/etc/../etc//passwd", 1, 1, "/etc/passwd");
+
+	mfd = memfd_create("payload", 0);
+	if (CHECK(mfd >= 0, "a memfd")) {
+		snprintf(path, sizeof path, "/proc/self/fd/%d", mfd);
+		check(AT_FDCWD, path, 1, 1, "/memfd:payload (deleted)");
+		close(mfd);
+	}
+	{
+		char link[PATH_RESOLVE_MAX];
+
+		CHECK(path_of_fd(getpid(), dfd, link) == 0 &&
+		      strcmp(link + strlen(root), "/dir") == 0, "path_of_fd: a directory");
+		CHECK(strcmp(path_fd_type(link), "file") == 0, "fd type: file");
+		CHECK(strcmp(path_fd_type("socket:[123]"), "socket") == 0, "fd type: socket");
+		CHECK(strcmp(path_fd_type("pipe:[9]"), "pipe") == 0, "fd type: pipe");
+		CHECK(strcmp(path_fd_type("/dev/pts/0"), "tty") == 0, "fd type: tty");
+		CHECK(strcmp(path_fd_type("anon_inode:[eventfd]"), "other") == 0,
+		      "fd type: other");
+		CHECK(path_of_fd(getpid(), 12345, link) < 0, "path_of_fd: no such fd");
+	}
+	close(dfd);
+	if (chdir(cwd) < 0)
+		CHECK(0, "back to the first directory");
+	snprintf(path, sizeof path, "rm -rf '%s'", root);
+	if (system(path) != 0)
+		unit_diag("could not remove %s", root);
+}
+
+int main(void)
+{
+	test_clean();
+	test_resolve();
+	return unit_done();
+}
