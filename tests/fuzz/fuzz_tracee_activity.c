@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fake_space.h"
 #include "json_doc.h"
 #include "observe.h"
 #include "ocsf.h"
@@ -30,32 +31,6 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define BASE 0x100000U
-#define PAGES 16U
-
-struct space {
-	uint16_t mapped;
-	unsigned char mem[PAGES * TMEM_PAGE];
-};
-
-static ssize_t space_read(void *ctx, uint64_t addr, void *buf, size_t len)
-{
-	const struct space *s = ctx;
-	size_t done = 0;
-
-	while (done < len) {
-		uint64_t a = addr + done;
-		size_t page;
-
-		if (a < BASE || a - BASE >= (uint64_t)PAGES * TMEM_PAGE)
-			break;
-		page = (size_t)(a - BASE) / TMEM_PAGE;
-		if (!(s->mapped & (1U << page)))
-			break;
-		memcpy((unsigned char *)buf + done, s->mem + page * TMEM_PAGE, TMEM_PAGE);
-		done += TMEM_PAGE;
-	}
-	return (ssize_t)done;
-}
 
 static void check_line(char *line, size_t len)
 {
@@ -77,7 +52,7 @@ static void check_line(char *line, size_t len)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct space s;
+	static struct fake_space s = { .base = BASE };
 	static struct tmem m;
 	static struct ruleset rs;
 	static struct trace_spec spec;
@@ -112,11 +87,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint64_t a;
 
 		memcpy(&a, data + 4 + 8 * i, 8);
-		ev.args[i] = a < PAGES * TMEM_PAGE ? BASE + a : a;
+		ev.args[i] = a < FAKE_PAGES * TMEM_PAGE ? BASE + a : a;
 	}
 	body = size - 52;
-	for (size_t i = 0; i < sizeof s.mem; i += body)
-		memcpy(s.mem + i, data + 52, body < sizeof s.mem - i ? body : sizeof s.mem - i);
+	fake_space_fill(&s, data + 52, body);
 	/* Descriptor arguments would reach this process's own descriptors
 	 * (pidfd_getfd on listen): keep them to stdin's. */
 	if (ev.spec->decoder == DEC_LISTEN || ev.spec->decoder == DEC_FCHMOD)
@@ -124,7 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (decode_is_file(ev.spec->decoder))
 		ev.u.file = &file;
-	tmem_init(&m, (struct tmem_src){ space_read, &s });
+	tmem_init(&m, (struct tmem_src){ fake_space_read, &s });
 	syscall_decode(&m, &ev);
 	who = (struct observe_proc){ self, (data[1] & 2) != 0, 0, "/usr/bin/python3",
 				     "python3 app.py" };

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fake_space.h"
 #include "json_doc.h"
 #include "ocsf.h"
 #include "tracee_mem.h"
@@ -21,36 +22,10 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define BASE 0x1000U
-#define PAGES 16U
-
-struct space {
-	uint16_t mapped;
-	unsigned char mem[PAGES * TMEM_PAGE];
-};
-
-static ssize_t space_read(void *ctx, uint64_t addr, void *buf, size_t len)
-{
-	const struct space *s = ctx;
-	size_t done = 0;
-
-	while (done < len) {
-		uint64_t a = addr + done;
-		size_t page;
-
-		if (a < BASE || a - BASE >= (uint64_t)PAGES * TMEM_PAGE)
-			break;
-		page = (size_t)(a - BASE) / TMEM_PAGE;
-		if (!(s->mapped & (1U << page)))
-			break;
-		memcpy((unsigned char *)buf + done, s->mem + page * TMEM_PAGE, TMEM_PAGE);
-		done += TMEM_PAGE;
-	}
-	return (ssize_t)done;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct space s;
+	static struct fake_space s = { .base = BASE };
 	static struct tmem m;
 	static char path[PATH_MAX_KEPT + 1];
 	struct tstrv v = { 0 };
@@ -71,10 +46,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	path_at = BASE + (uint64_t)(data[3] | data[4] << 8);
 	argv_at = BASE + (uint64_t)(data[5] | data[6] << 8);
 	body = size - 7;
-	for (size_t i = 0; i < sizeof s.mem; i += body)
-		memcpy(s.mem + i, data + 7, body < sizeof s.mem - i ? body : sizeof s.mem - i);
+	fake_space_fill(&s, data + 7, body);
 
-	tmem_init(&m, (struct tmem_src){ space_read, &s });
+	tmem_init(&m, (struct tmem_src){ fake_space_read, &s });
 	l.exec_path_flags = tmem_string(&m, path_at, path, PATH_MAX_KEPT, &plen);
 	if (plen > PATH_MAX_KEPT || path[plen] != '\0')
 		abort();
