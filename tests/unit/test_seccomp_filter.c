@@ -13,105 +13,10 @@
 #include <seccomp.h>
 #include <stdint.h>
 
+#include "bpf_sim.h"
 #include "seccomp_filter.h"
 #include "spec_rules.h"
 #include "trace_spec.h"
-
-/* The program's view of a syscall. */
-struct sim_data {
-	int nr;
-	uint32_t arch;
-	uint64_t ip;
-	uint64_t args[6];
-};
-
-/* Classic BPF over struct sim_data (the layout of struct seccomp_data);
- * only what seccomp allows. Returns the RET value, or 0xdead on a bad
- * program. */
-static uint32_t run_bpf(const struct sock_fprog *p, const struct sim_data *d)
-{
-	uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = { 0 };
-	const unsigned char *bytes = (const unsigned char *)d;
-
-	for (unsigned pc = 0; pc < p->len; pc++) {
-		const struct sock_filter *f = &p->filter[pc];
-		uint32_t src = BPF_SRC(f->code) == BPF_X ? x : f->k;
-
-		switch (BPF_CLASS(f->code)) {
-		case BPF_LD:
-			if (BPF_MODE(f->code) == BPF_ABS && BPF_SIZE(f->code) == BPF_W &&
-			    f->k + 4 <= sizeof *d && f->k % 4 == 0)
-				memcpy(&a, bytes + f->k, 4);
-			else if (BPF_MODE(f->code) == BPF_IMM)
-				a = f->k;
-			else if (BPF_MODE(f->code) == BPF_MEM && f->k < BPF_MEMWORDS)
-				a = mem[f->k];
-			else
-				return 0xdead;
-			break;
-		case BPF_LDX:
-			if (BPF_MODE(f->code) == BPF_IMM)
-				x = f->k;
-			else if (BPF_MODE(f->code) == BPF_MEM && f->k < BPF_MEMWORDS)
-				x = mem[f->k];
-			else
-				return 0xdead;
-			break;
-		case BPF_ST:
-			if (f->k >= BPF_MEMWORDS)
-				return 0xdead;
-			mem[f->k] = a;
-			break;
-		case BPF_STX:
-			if (f->k >= BPF_MEMWORDS)
-				return 0xdead;
-			mem[f->k] = x;
-			break;
-		case BPF_ALU:
-			switch (BPF_OP(f->code)) {
-			case BPF_ADD: a += src; break;
-			case BPF_SUB: a -= src; break;
-			case BPF_MUL: a *= src; break;
-			case BPF_DIV: if (!src) return 0xdead; a /= src; break;
-			case BPF_AND: a &= src; break;
-			case BPF_OR: a |= src; break;
-			case BPF_LSH: a <<= (src & 31); break;
-			case BPF_RSH: a >>= (src & 31); break;
-			case BPF_NEG: a = (uint32_t)-a; break;
-			default: return 0xdead;
-			}
-			break;
-		case BPF_JMP: {
-			int taken;
-
-			if (BPF_OP(f->code) == BPF_JA) {
-				pc += f->k;
-				break;
-			}
-			switch (BPF_OP(f->code)) {
-			case BPF_JEQ: taken = a == src; break;
-			case BPF_JGT: taken = a > src; break;
-			case BPF_JGE: taken = a >= src; break;
-			case BPF_JSET: taken = (a & src) != 0; break;
-			default: return 0xdead;
-			}
-			pc += taken ? f->jt : f->jf;
-			break;
-		}
-		case BPF_RET:
-			return BPF_RVAL(f->code) == BPF_A ? a : f->k;
-		case BPF_MISC:
-			if (BPF_MISCOP(f->code) == BPF_TAX)
-				x = a;
-			else
-				a = x;
-			break;
-		default:
-			return 0xdead;
-		}
-	}
-	return 0xdead; /* ran off the end */
-}
 
 #define PID 4242
 #define WRITER 4243
