@@ -31,8 +31,8 @@ int slurp(const char *path, size_t max, const char *what, char **buf,
 		if (n == cap) {
 			if (cap > max) {
 				fc_fail(e, FC_ERR_INPUT,
-					"%s %s is larger than %zu bytes; a task "
-					"definition is far smaller", what, shown, max);
+					"%s %s is larger than %zu bytes: is it the "
+					"right file?", what, shown, max);
 				goto out;
 			}
 			char *bigger = realloc(b, cap * 2 + 1);

@@ -222,7 +222,8 @@ int observe(const struct sys_event *ev, const struct observe_proc *p,
 	case DEC_PTRACE:
 		a->event = ACT_PTRACE;
 		a->ptrace_request = ptrace_request_name(ev->args[0]);
-		a->target_pid = (int)(uint32_t)ev->args[1];
+		/* TRACEME aims at no one; its other arguments are ignored. */
+		a->target_pid = ev->args[0] == PTRACE_TRACEME ? 0 : (int)(uint32_t)ev->args[1];
 		return 0;
 	case DEC_UNSHARE:
 		a->event = ACT_UNSHARE;

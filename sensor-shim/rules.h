@@ -70,8 +70,8 @@ size_t ruleset_drop_events(struct ruleset *rs, uint32_t mask);
 /* The events that enabled rules look at: bit (1 << ACT_*) each. */
 uint32_t ruleset_events(const struct ruleset *rs);
 
-/* The enabled rules that a matches, as indexes into rs->rules; returns
- * how many (at most max are stored). */
+/* The enabled rules that a matches, as indexes into rs->rules, in order,
+ * up to max of them; returns how many were stored. */
 size_t ruleset_match(const struct ruleset *rs, struct activity *a, size_t *out,
 		     size_t max);
 

@@ -438,7 +438,8 @@ static size_t rule_index(const struct ruleset *rs, const char *id)
 }
 
 /* Moves add's rules and paths into rs (replacing same ids). */
-static int merge(struct ruleset *rs, struct ruleset *add, struct fc_err *e)
+static int merge(struct ruleset *rs, struct ruleset *add, const char *name,
+		 struct fc_err *e)
 {
 	size_t fresh = 0;
 	struct rule *rules;
@@ -447,7 +448,8 @@ static int merge(struct ruleset *rs, struct ruleset *add, struct fc_err *e)
 	for (size_t i = 0; i < add->n; i++)
 		fresh += rule_index(rs, add->rules[i].id) == rs->n;
 	if (rs->n + fresh > RULES_MAX)
-		return fc_fail(e, FC_ERR_INPUT, "more than %d rules in all", RULES_MAX);
+		return fc_fail(e, FC_ERR_INPUT, "rules file %s: with it there would be "
+			       "more than %d rules in all (see RULES.md)", name, RULES_MAX);
 	rules = realloc(rs->rules, (rs->n + fresh + 1) * sizeof *rules);
 	if (!rules)
 		return fc_fail(e, FC_ERR_SYSTEM, "out of memory for the rules");
@@ -493,7 +495,7 @@ int ruleset_add_text(struct ruleset *rs, const char *name, const char *text,
 	rc = read_doc(&c, doc, &add);
 	jv_free(doc);
 	if (rc == 0)
-		rc = merge(rs, &add, e);
+		rc = merge(rs, &add, name, e);
 	ruleset_free(&add);
 	return rc;
 }

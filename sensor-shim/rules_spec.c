@@ -25,7 +25,7 @@
 
 struct build {
 	struct spec_row *rows;
-	size_t n;
+	size_t n, cap;
 };
 
 static void add(struct build *b, const char *syscall, enum spec_decoder dec,
@@ -35,6 +35,8 @@ static void add(struct build *b, const char *syscall, enum spec_decoder dec,
 	 * one) cannot be called by name here, nor filtered: skip them. */
 	if (seccomp_syscall_resolve_name(syscall) == __NR_SCMP_ERROR)
 		return;
+	if (b->n >= b->cap)
+		abort(); /* MAX_ADDED is too small: a programming error */
 	b->rows[b->n++] = (struct spec_row){ .syscall = syscall, .action = SPEC_TRACE,
 					     .decoder = dec, .why = why };
 }
@@ -102,6 +104,7 @@ int rules_spec_build(const struct ruleset *rs, int files, struct trace_spec *out
 	 * row that matches, as the filter does (tests/unit). */
 	memcpy(b.rows, base->rows, base->n * sizeof *b.rows);
 	b.n = base->n;
+	b.cap = base->n + MAX_ADDED;
 
 	if (files) {
 		open_rows(&b, rs->n_sensitive > 0 || (ev & (1U << ACT_OPEN)));
