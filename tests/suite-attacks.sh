@@ -35,23 +35,14 @@ TASK_PIDS=()
 # shellcheck disable=SC2317 # called by the trap
 on_exit() {
 	local pid
-	for pid in "${TASK_PIDS[@]}"; do
-		pkill -TERM -P "$pid" 2> /dev/null
-	done
-	for pid in "${TASK_PIDS[@]}"; do
-		wait "$pid" 2> /dev/null
-	done
+	e2e_stop_tasks "${TASK_PIDS[@]}"
 	e2e_cleanup
 	for pid in "${SERVER_PIDS[@]}"; do
 		kill "$pid" 2> /dev/null
 		wait "$pid" 2> /dev/null
 	done
 	[ -n "$NETNS_MADE" ] && ip netns delete "$NETNS" 2> /dev/null
-	if [ -n "${E2E_KEEP:-}" ]; then
-		echo "# kept $E2E_WORK"
-	else
-		rm -rf "$E2E_WORK"
-	fi
+	e2e_remove_work
 }
 trap on_exit EXIT
 trap 'exit 130' INT TERM

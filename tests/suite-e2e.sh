@@ -23,19 +23,9 @@ E2E_WORK=$(mktemp -d /tmp/fc-e2e.XXXXXX)
 TASK_PIDS=()
 # shellcheck disable=SC2317 # called by the trap
 on_exit() {
-	local pid
-	for pid in "${TASK_PIDS[@]}"; do
-		pkill -TERM -P "$pid" 2> /dev/null
-	done
-	for pid in "${TASK_PIDS[@]}"; do
-		wait "$pid" 2> /dev/null
-	done
+	e2e_stop_tasks "${TASK_PIDS[@]}"
 	e2e_cleanup
-	if [ -n "${E2E_KEEP:-}" ]; then
-		echo "# kept $E2E_WORK"
-	else
-		rm -rf "$E2E_WORK"
-	fi
+	e2e_remove_work
 }
 trap on_exit EXIT
 trap 'exit 130' INT TERM

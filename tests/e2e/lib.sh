@@ -195,6 +195,29 @@ e2e_push() {
 		"$E2E_REG/$1:$E2E_TAG" > "$E2E_WORK/push-$1.log" 2>&1
 }
 
+# e2e_stop_tasks PID...: the task runs still going are told to stop (each
+# ecs-run removes its containers on SIGTERM) and waited for.
+e2e_stop_tasks() {
+	local pid
+	for pid in "$@"; do
+		pkill -TERM -P "$pid" 2> /dev/null
+	done
+	for pid in "$@"; do
+		wait "$pid" 2> /dev/null
+	done
+	return 0
+}
+
+# e2e_remove_work: the work directory goes, unless E2E_KEEP=1 asks to keep
+# it (logs, definitions) for a look.
+e2e_remove_work() {
+	if [ -n "${E2E_KEEP:-}" ]; then
+		echo "# kept $E2E_WORK"
+	else
+		rm -rf "$E2E_WORK"
+	fi
+}
+
 # What the caller made goes away: its containers, the registry, and the
 # names its pulls gave images. The base image and the build cache stay, so
 # the next run is fast.
