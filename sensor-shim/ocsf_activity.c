@@ -44,11 +44,19 @@ int ocsf_activity_wanted(const struct activity *a, int sensitive, unsigned old_m
 	}
 }
 
-static void proc_obj(struct jout *j, const char *key, pid_t pid, const char *exe,
-		     const char *cmd_line)
+/* A process object; name is the name it was run as ("nc" for a symlink
+ * to busybox), which the rules matched, and file its resolved program. */
+static void proc_obj(struct jout *j, const char *key, pid_t pid, const char *name,
+		     const char *exe, const char *cmd_line)
 {
 	jout_kobj(j, key);
-	ocsf_proc_members(j, &(struct ocsf_proc){ pid, exe, cmd_line });
+	jout_kint(j, "pid", pid);
+	if (name || exe)
+		jout_kstr(j, "name", name ? name : ocsf_base_name(exe));
+	if (exe)
+		ocsf_file_obj(j, exe);
+	if (cmd_line)
+		jout_kstr(j, "cmd_line", cmd_line);
 	jout_obj_end(j);
 }
 
@@ -67,14 +75,13 @@ static void endpoint(struct jout *j, const char *key, const struct activity *a)
 void ocsf_activity_objects(struct jout *j, const struct activity *a, int evidence)
 {
 	jout_kobj(j, "actor");
-	proc_obj(j, "process", a->pid, a->actor_path, a->actor_cmd_line);
+	proc_obj(j, "process", a->pid, a->actor_name, a->actor_path, a->actor_cmd_line);
 	jout_obj_end(j);
 	/* File and Network Activity name the process as the actor only;
 	 * a Finding's evidence has the process too (for an exec, the
 	 * program about to run). */
 	if (evidence)
-		proc_obj(j, "process", a->pid, a->event == ACT_EXEC ? a->path : a->actor_path,
-			 a->event == ACT_EXEC ? a->cmd_line : a->actor_cmd_line);
+		proc_obj(j, "process", a->pid, a->name, a->path, a->cmd_line);
 	if (a->file_path)
 		ocsf_file_obj(j, a->file_path);
 	if (a->event == ACT_CONNECT || a->event == ACT_BIND || a->event == ACT_LISTEN) {
