@@ -22,7 +22,10 @@
 # 3. extracting a tarball of 5000 small files with tar, into /dev/shm:
 #    5000 creating opens, each stopped, resolved and written as a File
 #    System Activity event (and matched against the rules), between
-#    untraced writes, closes and utimensats.
+#    untraced writes, closes and utimensats. Each stop wakes the sensor,
+#    and then the application again, on another CPU when one is idle: the
+#    row is run again with everything on one CPU (taskset), where a stop
+#    costs what FACTS.md 5 measures, and with --file-events=off.
 # Runs are interleaved (native, sensor, strace, native, ...) so that drift in
 # the machine's load hits every kind alike; ratios are of medians from the
 # same run of this script.
@@ -65,10 +68,10 @@ one() {
 	local kind=$1
 	shift
 	case $kind in
-	native) "$W/work" "$@" ;;
-	# shellcheck disable=SC2086 # SOPTS: zero or more words
-	sensor) "$SENSOR" --cid="$CID" --sink="file:$W/events" $SOPTS -- "$W/work" work "$@" ;;
-	strace) strace -f -qq --seccomp-bpf -e "trace=$STRACE_SET" -o /dev/null "$W/work" "$@" ;;
+	native) $PIN "$W/work" "$@" ;;
+	# shellcheck disable=SC2086 # SOPTS, PIN: zero or more words
+	sensor) $PIN "$SENSOR" --cid="$CID" --sink="file:$W/events" $SOPTS -- "$W/work" work "$@" ;;
+	strace) $PIN strace -f -qq --seccomp-bpf -e "trace=$STRACE_SET" -o /dev/null "$W/work" "$@" ;;
 	esac
 }
 
@@ -77,6 +80,7 @@ STRACE_SET=execve,execveat,open,openat,openat2,creat,unlink,unlinkat,rename,rena
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 SOPTS=
+PIN=
 declare -A times
 peak=0
 row() {
@@ -117,6 +121,9 @@ echo "|---|---|---|---|---|---|"
 row "getppid loop (2 000 000)" getppid 2000000
 row "fork+exec /bin/true (2000)" forkexec 2000 /bin/true
 row "tar -x of 5000 small files" run "$TAR" -C "$X/out" -xf "$W/files.tar"
+PIN="taskset -c 0"
+row "tar -x, everything on one CPU" run "$TAR" -C "$X/out" -xf "$W/files.tar"
+PIN=
 SOPTS=--file-events=off
 row "tar -x, sensor --file-events=off" run "$TAR" -C "$X/out" -xf "$W/files.tar"
 echo

@@ -668,41 +668,41 @@ static socklen_t unix_addr_of(const char *path, struct sockaddr_un *su)
 	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len + 1);
 }
 
+/* One connect(2) on a fresh socket of family, reported as what. */
+static void connect_to(const char *what, int family, int flags, const void *addr,
+		       socklen_t len)
+{
+	int s = socket(family, SOCK_STREAM | SOCK_CLOEXEC | flags, 0);
+	long rc;
+
+	if (s < 0)
+		die("%s: socket: %s", what, strerror(errno));
+	rc = syscall(SYS_connect, s, addr, len);
+	report(what, rc, errno);
+	close(s);
+}
+
 static void do_connect(int argc, char **argv)
 {
 	struct sockaddr_storage ss;
 	int nb = argc > 1 && !strcmp(argv[1], "-n");
 	socklen_t len;
-	long rc;
-	int s;
 
 	argv += nb;
 	argc -= nb;
 	need(argc, 3);
 	len = inet_addr_of(argv[1], argv[2], &ss);
-	s = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | (nb ? SOCK_NONBLOCK : 0), 0);
-	if (s < 0)
-		die("connect: socket: %s", strerror(errno));
-	rc = syscall(SYS_connect, s, &ss, len);
-	report("connect", rc, errno);
-	close(s);
+	connect_to("connect", ss.ss_family, nb ? SOCK_NONBLOCK : 0, &ss, len);
 }
 
 static void do_connect_unix(int argc, char **argv)
 {
 	struct sockaddr_un su;
 	socklen_t len;
-	long rc;
-	int s;
 
 	need(argc, 2);
 	len = unix_addr_of(argv[1], &su);
-	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (s < 0)
-		die("connect-unix: socket: %s", strerror(errno));
-	rc = syscall(SYS_connect, s, &su, len);
-	report("connect-unix", rc, errno);
-	close(s);
+	connect_to("connect-unix", AF_UNIX, 0, &su, len);
 }
 
 /* bind, listen: the socket stays open until the process ends, so that

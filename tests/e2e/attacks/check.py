@@ -32,6 +32,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "sensor"))
+from findings import dig, rule_of  # noqa: E402 (after the path is set)
 
 failed = False
 
@@ -70,18 +71,6 @@ def load_expect(path):
                 rules[rule] = {only} if only else {"detect", "prevent"}
             rows.append((words[0], words[1], rules))
     return rows
-
-
-def dig(obj, dotted):
-    for k in dotted.split("."):
-        if not isinstance(obj, dict) or k not in obj:
-            return None
-        obj = obj[k]
-    return obj
-
-
-def rule_of(e):
-    return dig(e, "finding_info.analytic.uid")
 
 
 def brief(e):
