@@ -34,9 +34,8 @@ static const struct klass app_lifecycle = { 6, "Application Activity", 6002,
 static const struct klass app_error = { 6, "Application Activity", 6008,
 					"Application Error" };
 
-/* The ECS task: OCSF's cloud object, and the task's own names (which OCSF
- * has no place for) under unmapped.ecs; every event has an unmapped
- * object of its own, so this is "ecs_task" at the top level instead. */
+/* The ECS task: OCSF's cloud object here; the task's own names, which OCSF
+ * has no place for, go in unmapped.ecs (ocsf_unmapped_begin). */
 static void task_members(struct jout *j, const struct task_meta *m)
 {
 	jout_kobj(j, "cloud");
@@ -158,6 +157,27 @@ void ocsf_proc_members(struct jout *j, const struct ocsf_proc *p)
 		jout_kstr(j, "cmd_line", p->cmd_line);
 }
 
+void ocsf_unmapped_begin(struct jout *j, const struct ocsf_ctx *c)
+{
+	const struct task_meta *m = c->meta;
+
+	jout_kobj(j, "unmapped");
+	if (!m || !(m->task_arn || m->cluster || m->family))
+		return;
+	jout_kobj(j, "ecs");
+	if (m->task_arn)
+		jout_kstr(j, "task_arn", m->task_arn);
+	if (m->cluster)
+		jout_kstr(j, "cluster", m->cluster);
+	if (m->family)
+		jout_kstr(j, "family", m->family);
+	if (m->revision)
+		jout_kstr(j, "revision", m->revision);
+	if (m->launch_type)
+		jout_kstr(j, "launch_type", m->launch_type);
+	jout_obj_end(j);
+}
+
 char *ocsf_finish(struct jout *j, size_t *len)
 {
 	jout_obj_end(j);
@@ -247,7 +267,7 @@ char *ocsf_launch(const struct ocsf_ctx *c, const struct ocsf_launch *l,
 	jout_obj_end(&j);
 	jout_obj_end(&j);
 
-	jout_kobj(&j, "unmapped");
+	ocsf_unmapped_begin(&j, c);
 	if (l->argv)
 		argv_members(&j, l->argv, l->argv_from_proc);
 	if (l->exec_path) {
@@ -290,24 +310,25 @@ char *ocsf_terminate(const struct ocsf_ctx *c, const struct ocsf_terminate *t,
 		jout_obj_end(&j);
 	}
 	jout_obj_end(&j);
-	if (WIFEXITED(t->wait_status)) {
+	if (WIFEXITED(t->wait_status))
 		jout_kint(&j, "exit_code", WEXITSTATUS(t->wait_status));
-	} else if (WIFSIGNALED(t->wait_status)) {
+	ocsf_unmapped_begin(&j, c);
+	if (WIFSIGNALED(t->wait_status)) {
 		char name[32];
 		int sig = WTERMSIG(t->wait_status);
 
-		jout_kobj(&j, "unmapped");
 		jout_kint(&j, "signal", sig);
 		jout_kstr(&j, "signal_name", signals_name(sig, name, sizeof name));
 		jout_kbool(&j, "core_dumped", WCOREDUMP(t->wait_status));
-		jout_obj_end(&j);
 	}
+	jout_obj_end(&j);
 	return ocsf_finish(&j, len);
 }
 
-static void counters(struct jout *j, const struct ocsf_counters *k)
+static void counters(struct jout *j, const struct ocsf_ctx *c,
+		     const struct ocsf_counters *k)
 {
-	jout_kobj(j, "unmapped");
+	ocsf_unmapped_begin(j, c);
 	jout_kint(j, "events", (long long)k->events);
 	jout_kint(j, "dropped", (long long)k->dropped);
 	jout_kint(j, "write_errors", (long long)k->write_errors);
@@ -335,7 +356,7 @@ char *ocsf_lifecycle(const struct ocsf_ctx *c, uint64_t time_ms, int activity,
 	jout_kstr(&j, "version", c->version);
 	jout_obj_end(&j);
 	jout_kstr(&j, "message", detail);
-	counters(&j, k);
+	counters(&j, c, k);
 	return ocsf_finish(&j, len);
 }
 
@@ -351,6 +372,6 @@ char *ocsf_drops(const struct ocsf_ctx *c, uint64_t time_ms, uint64_t dropped_ne
 	jout_init(&j, OCSF_LINE_MAX);
 	ocsf_header(&j, c, time_ms, &app_error, 1, "General Error", 3, "Medium");
 	jout_kstr(&j, "message", msg);
-	counters(&j, k);
+	counters(&j, c, k);
 	return ocsf_finish(&j, len);
 }

@@ -171,7 +171,7 @@ char *ocsf_activity(const struct ocsf_ctx *c, const struct activity *a, int deni
 		jout_kstr(&j, "status_detail", "refused by the Falcon sensor (EPERM)");
 	}
 	ocsf_activity_objects(&j, a, 0);
-	jout_kobj(&j, "unmapped");
+	ocsf_unmapped_begin(&j, c);
 	ocsf_activity_unmapped(&j, a);
 	jout_obj_end(&j);
 	return ocsf_finish(&j, len);

@@ -30,6 +30,10 @@ void ocsf_header(struct jout *j, const struct ocsf_ctx *c, uint64_t time_ms,
 		 const struct klass *k, int activity_id, const char *activity_name,
 		 int severity_id, const char *severity);
 
+/* Opens the event's "unmapped" object, with the ECS task's names (task
+ * ARN, cluster, family, revision, launch type) as "ecs" when known. */
+void ocsf_unmapped_begin(struct jout *j, const struct ocsf_ctx *c);
+
 /* Closes the event and takes its line (NULL when it could not be built). */
 char *ocsf_finish(struct jout *j, size_t *len);
 

@@ -63,7 +63,7 @@ char *ocsf_finding(const struct ocsf_ctx *c, const struct rule *r,
 	jout_obj_end(&j);
 	jout_arr_end(&j);
 
-	jout_kobj(&j, "unmapped");
+	ocsf_unmapped_begin(&j, c);
 	jout_kstr(&j, "rule_action", rule_action_name(r->action));
 	jout_kstr(&j, "mode", c->mode ? c->mode : "detect");
 	jout_kbool(&j, "applied", applied);

@@ -20,7 +20,8 @@ a check failed.
   check.py meta LABEL EVENTS
       Every event names the ECS task that tests/sensor/metadata_server.py
       describes: cloud.region, zone, account.uid; device.container.name,
-      uid, image.name, orchestrator "Amazon ECS".
+      uid, image.name and uid, orchestrator "Amazon ECS"; unmapped.ecs
+      task_arn, cluster, family, revision.
   check.py benign LABEL EVENTS
       The sensor ran (its Start, and a Launch of the application) and no
       rule reported anything.
@@ -271,6 +272,11 @@ def cmd_meta(label, events_path):
         "device.container.uid": fx.APP["DockerId"],
         "device.container.image.name": fx.APP["Image"],
         "device.container.orchestrator": "Amazon ECS",
+        "device.container.image.uid": fx.APP["ImageID"],
+        "unmapped.ecs.task_arn": fx.TASK_ARN,
+        "unmapped.ecs.cluster": fx.TASK["Cluster"],
+        "unmapped.ecs.family": fx.TASK["Family"],
+        "unmapped.ecs.revision": str(fx.TASK["Revision"]),
     }
     events = load_events(events_path)
     problems = []
@@ -280,7 +286,8 @@ def cmd_meta(label, events_path):
                 problems.append(f"sequence {dig(e, 'metadata.sequence')} "
                                 f"({e.get('class_name')}): {k} is {dig(e, k)!r}, not {v!r}")
     desc = f"{label}: every event names the ECS task ({region}, {want['cloud.zone']}, " \
-           f"account {account}, container {want['device.container.name']})"
+           f"account {account}, container {want['device.container.name']}, " \
+           f"family {want['unmapped.ecs.family']}:{want['unmapped.ecs.revision']})"
     if problems or not events:
         not_ok(desc, f"{len(problems)} problems in {len(events)} events", *problems[:10])
     else:
