@@ -23,7 +23,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 JOBS=${E2E_JOBS:-3}
-SCHEMA=${OCSF_SCHEMA:-../shared/reference/ocsf-schema}
+SCHEMA=${OCSF_SCHEMA:-tests/ocsf-schema}
 A=tests/e2e/attacks
 
 E2E_WORK=$(mktemp -d /tmp/fc-attacks.XXXXXX)

@@ -9,7 +9,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 BUILD=${BUILD:-build}
-SCHEMA=${OCSF_SCHEMA:-../shared/reference/ocsf-schema}
+SCHEMA=${OCSF_SCHEMA:-tests/ocsf-schema}
 
 if [ "$(id -u)" != 0 ]; then
 	echo "ok - rules # SKIP not root (the tests write below /etc, /usr/local/bin and /var/log, and unshare)"
@@ -23,8 +23,8 @@ fi
 SENSOR=$(cd "$(dirname "$SENSOR")" && pwd)/falcon-sensor
 
 # Two scratch directories: T below /tmp (events, outputs, and a program
-# that exec-from-tmp must see), B in the build directory for the programs
-# the tests run, so that only the tests meant to trigger exec-from-tmp do.
+# that exec-from-tmp must see), B outside it for the programs the tests
+# run, so that only the tests meant to trigger exec-from-tmp do.
 T=$(mktemp -d /tmp/fc-rules.XXXXXX) || { echo "not ok - rules: cannot make a directory in /tmp"; exit 1; }
 B=
 # The real files the tests write: created and removed by the tests, and
@@ -40,8 +40,17 @@ cleanup() {
 	fi
 }
 trap cleanup EXIT
-if ! B=$(mktemp -d "$BUILD/rules-bin.XXXXXX"); then
-	echo "not ok - rules: cannot make a directory in $BUILD"
+# B must not be below /tmp, /var/tmp or /dev/shm, where exec-from-tmp
+# would fire on every program: the build directory, unless the checkout
+# itself is there (CI may clone below /tmp), else /run or /var/lib.
+for base in "$BUILD" /run /var/lib; do
+	case $(cd "$base" 2> /dev/null && pwd)/ in
+	/ | /tmp/* | /var/tmp/* | /dev/shm/*) continue ;;
+	esac
+	B=$(mktemp -d "$base/rules-bin.XXXXXX") && break
+done
+if [ -z "$B" ]; then
+	echo "not ok - rules: no directory outside /tmp, /var/tmp and /dev/shm to build the test programs in"
 	exit 1
 fi
 B=$(cd "$B" && pwd)
@@ -49,11 +58,6 @@ chmod 755 "$T" "$B"
 . tests/runtime/lib.sh
 ulimit -S -c 0
 
-case $B/ in
-/tmp/* | /var/tmp/* | /dev/shm/*)
-	echo "not ok - rules: the build directory $B is below /tmp, /var/tmp or /dev/shm: exec-from-tmp would fire on every program; build elsewhere"
-	exit 1 ;;
-esac
 if ! ${CC:-cc} -O1 -Wall -Wextra -D_GNU_SOURCE -pthread -o "$B/attack" tests/sensor/attack.c 2>"$T/cc.err"; then
 	echo "not ok - rules: cannot build tests/sensor/attack.c"
 	diag "$T/cc.err"
@@ -67,12 +71,13 @@ py() { "$PYTHON" -S "$@"; }
 FI=tests/sensor/findings.py
 EV=tests/sensor/events.py
 BUILTIN=sensor-shim/rules_builtin.json
-if [ -d "$SCHEMA" ]; then
-	SCHEMA=$(cd "$SCHEMA" && pwd)
-else
-	echo "# no OCSF schema at $SCHEMA: events are checked for shape only"
-	SCHEMA=
+# The schema is in the tree (tests/ocsf-schema); OCSF_SCHEMA may point
+# elsewhere, but never to nothing: every event is checked against it.
+if [ ! -f "$SCHEMA/dictionary.json" ]; then
+	echo "not ok - the OCSF schema is not at $SCHEMA (set OCSF_SCHEMA, or restore tests/ocsf-schema)"
+	exit 1
 fi
+SCHEMA=$(cd "$SCHEMA" && pwd)
 
 # The programs the rules name, by the name executed: symlinks to true(1).
 # pre/true is a copy made before any sensor starts (not "written since

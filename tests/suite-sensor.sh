@@ -10,7 +10,7 @@
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
-SCHEMA=${OCSF_SCHEMA:-../shared/reference/ocsf-schema}
+SCHEMA=${OCSF_SCHEMA:-tests/ocsf-schema}
 
 if [ "$(id -u)" != 0 ]; then
 	echo "not ok - sensor: must run as root (capabilities, setuid, uid 1000)"
@@ -45,12 +45,13 @@ APP=$T/app
 HOSTILE=$T/hostile
 TAGS=web,prod/eu-1
 EV=tests/sensor/events.py
-if [ -d "$SCHEMA" ]; then
-	SCHEMA=$(cd "$SCHEMA" && pwd)
-else
-	echo "# no OCSF schema at $SCHEMA: events are checked for shape only"
-	SCHEMA=
+# The schema is in the tree (tests/ocsf-schema); OCSF_SCHEMA may point
+# elsewhere, but never to nothing: every event is checked against it.
+if [ ! -f "$SCHEMA/dictionary.json" ]; then
+	echo "not ok - the OCSF schema is not at $SCHEMA (set OCSF_SCHEMA, or restore tests/ocsf-schema)"
+	exit 1
 fi
+SCHEMA=$(cd "$SCHEMA" && pwd)
 
 # run NAME [SENSOR OPTIONS...] -- PATH ARGV0 [ARG...]: the program under
 # the sensor (the sensor's own convention: the path, then argv); stdout,
