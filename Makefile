@@ -15,7 +15,8 @@ CFLAGS += -std=gnu11 -D_GNU_SOURCE $(WARN) -D_FORTIFY_SOURCE=2 -fstack-protector
 SAN := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 
-COMMON := common/err.c common/json_doc.c common/slurp.c common/atomic_write.c \
+COMMON := common/err.c common/json_doc.c common/strbuf.c common/slurp.c \
+	common/atomic_write.c \
 	common/log.c common/strv_json.c common/shell_words.c common/falconctl_opts.c
 PATCHER_LIB := $(COMMON) patcher/options.c patcher/taskdef.c \
 	patcher/entrypoint.c patcher/plan.c patcher/inject.c \
@@ -56,7 +57,7 @@ SENSOR_LIB := $(RT_COMMON) common/falconctl_opts.c sensor-shim/signals.c \
 	sensor-shim/task_meta.c sensor-shim/activity.c sensor-shim/rules_load.c \
 	sensor-shim/rules_match.c sensor-shim/rules_spec.c sensor-shim/path_resolve.c \
 	sensor-shim/written_set.c sensor-shim/observe.c sensor-shim/ocsf_activity.c \
-	sensor-shim/ocsf_finding.c common/slurp.c $(BUILD)/gen/rules_builtin.c
+	sensor-shim/ocsf_finding.c common/slurp.c common/strbuf.c $(BUILD)/gen/rules_builtin.c
 SENSOR := $(SENSOR_LIB) sensor-shim/main.c
 SENSOR_LIBS := -lseccomp -lcap-ng -lpthread
 RT_HEADERS := $(HEADERS) $(wildcard init/*.h launcher/*.h sensor-shim/*.h)

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
+
 /* Where each number literal sits in the text, in document order. A depth-first
  * walk of the parsed tree meets the numbers in the same order. */
 struct lexemes {
@@ -336,133 +338,92 @@ out:
 	return root;
 }
 
-/* A growable output buffer; `oom` latches so callers check once at the end. */
-struct out {
-	char *s;
-	size_t len, cap;
-	int oom;
-};
-
-static void put(struct out *o, const char *s, size_t n)
-{
-	if (o->oom)
-		return;
-	if (o->len + n + 1 > o->cap) {
-		size_t cap = o->cap ? o->cap : 4096;
-
-		while (o->len + n + 1 > cap)
-			cap *= 2;
-		char *p = realloc(o->s, cap);
-
-		if (!p) {
-			o->oom = 1;
-			return;
-		}
-		o->s = p;
-		o->cap = cap;
-	}
-	memcpy(o->s + o->len, s, n);
-	o->len += n;
-	o->s[o->len] = '\0';
-}
-
-static void puts_(struct out *o, const char *s)
-{
-	put(o, s, strlen(s));
-}
-
-static void newline(struct out *o, int pretty, int depth)
+static void newline(struct strbuf *o, int pretty, int depth)
 {
 	if (!pretty)
 		return;
-	put(o, "\n", 1);
+	strbuf_put(o, "\n", 1);
 	for (int i = 0; i < depth; i++)
-		put(o, "    ", 4);
+		strbuf_put(o, "    ", 4);
 }
 
-static void put_string(struct out *o, const char *s)
+static void put_string(struct strbuf *o, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 
-	put(o, "\"", 1);
+	strbuf_put(o, "\"", 1);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		char esc[7] = "\\u00";
 
 		switch (*p) {
-		case '"': puts_(o, "\\\""); break;
-		case '\\': puts_(o, "\\\\"); break;
-		case '\b': puts_(o, "\\b"); break;
-		case '\f': puts_(o, "\\f"); break;
-		case '\n': puts_(o, "\\n"); break;
-		case '\r': puts_(o, "\\r"); break;
-		case '\t': puts_(o, "\\t"); break;
+		case '"': strbuf_puts(o, "\\\""); break;
+		case '\\': strbuf_puts(o, "\\\\"); break;
+		case '\b': strbuf_puts(o, "\\b"); break;
+		case '\f': strbuf_puts(o, "\\f"); break;
+		case '\n': strbuf_puts(o, "\\n"); break;
+		case '\r': strbuf_puts(o, "\\r"); break;
+		case '\t': strbuf_puts(o, "\\t"); break;
 		default:
 			if (*p < 0x20) {
 				esc[4] = hex[*p >> 4];
 				esc[5] = hex[*p & 15];
-				put(o, esc, 6);
+				strbuf_put(o, esc, 6);
 			} else {
-				put(o, (const char *)p, 1);
+				strbuf_put(o, (const char *)p, 1);
 			}
 		}
 	}
-	put(o, "\"", 1);
+	strbuf_put(o, "\"", 1);
 }
 
 /* As deep as the tree: JSON_DOC_MAX_DEPTH for parsed trees, plus the few
  * levels the patcher adds. */
 /* NOLINTNEXTLINE(misc-no-recursion): the depth is bounded, see above. */
-static void put_value(struct out *o, const cJSON *v, int pretty, int depth)
+static void put_value(struct strbuf *o, const cJSON *v, int pretty, int depth)
 {
 	char num[64];
 
 	if (cJSON_IsObject(v) || cJSON_IsArray(v)) {
 		int obj = cJSON_IsObject(v);
 
-		put(o, obj ? "{" : "[", 1);
+		strbuf_put(o, obj ? "{" : "[", 1);
 		for (const cJSON *c = v->child; c; c = c->next) {
 			newline(o, pretty, depth + 1);
 			if (obj) {
 				put_string(o, c->string);
-				puts_(o, pretty ? ": " : ":");
+				strbuf_puts(o, pretty ? ": " : ":");
 			}
 			put_value(o, c, pretty, depth + 1);
 			if (c->next)
-				put(o, ",", 1);
+				strbuf_put(o, ",", 1);
 		}
 		if (v->child)
 			newline(o, pretty, depth);
-		put(o, obj ? "}" : "]", 1);
+		strbuf_put(o, obj ? "}" : "]", 1);
 	} else if (cJSON_IsString(v)) {
 		put_string(o, v->valuestring);
 	} else if (cJSON_IsRaw(v)) {
-		puts_(o, v->valuestring);
+		strbuf_puts(o, v->valuestring);
 	} else if (cJSON_IsNumber(v)) {
 		snprintf(num, sizeof num, "%.17g", v->valuedouble);
-		puts_(o, num);
+		strbuf_puts(o, num);
 	} else if (cJSON_IsTrue(v)) {
-		puts_(o, "true");
+		strbuf_puts(o, "true");
 	} else if (cJSON_IsFalse(v)) {
-		puts_(o, "false");
+		strbuf_puts(o, "false");
 	} else {
-		puts_(o, "null");
+		strbuf_puts(o, "null");
 	}
 }
 
 char *json_doc_print(const cJSON *v, int pretty, size_t *len)
 {
-	struct out o = { 0 };
+	struct strbuf o = { 0 };
 
 	put_value(&o, v, pretty, 0);
 	if (pretty)
-		put(&o, "\n", 1);
-	if (o.oom) {
-		free(o.s);
-		return NULL;
-	}
-	if (len)
-		*len = o.len;
-	return o.s;
+		strbuf_put(&o, "\n", 1);
+	return strbuf_take(&o, len);
 }
 
 int json_doc_put(cJSON *obj, const char *key, cJSON *val)

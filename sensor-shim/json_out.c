@@ -8,42 +8,20 @@
 void jout_init(struct jout *j, size_t max)
 {
 	memset(j, 0, sizeof *j);
-	j->max = max;
+	j->out.max = max;
 }
 
 void jout_free(struct jout *j)
 {
-	free(j->buf);
-	j->buf = NULL;
-	j->len = j->cap = 0;
+	strbuf_free(&j->out);
 }
 
 static void put(struct jout *j, const void *p, size_t n)
 {
-	if (j->failed)
-		return;
-	if (n > j->max - j->len || j->len + n + 2 > j->max) {
-		j->failed = 1;
-		return;
-	}
-	if (j->len + n + 2 > j->cap) {
-		size_t cap = j->cap ? j->cap : 512;
-		char *grown;
-
-		while (cap < j->len + n + 2)
-			cap *= 2;
-		if (cap > j->max)
-			cap = j->max;
-		grown = realloc(j->buf, cap);
-		if (!grown) {
-			j->failed = 1;
-			return;
-		}
-		j->buf = grown;
-		j->cap = cap;
-	}
-	memcpy(j->buf + j->len, p, n);
-	j->len += n;
+	/* Room is kept for the '\n' that ends the line. */
+	if (j->out.len + n + 2 > j->out.max)
+		j->out.failed = 1;
+	strbuf_put(&j->out, p, n);
 }
 
 static void putc1(struct jout *j, char c)
@@ -69,7 +47,7 @@ static void open_level(struct jout *j, char c)
 {
 	before_value(j);
 	if (j->depth >= JOUT_MAX_DEPTH) {
-		j->failed = 1;
+		j->out.failed = 1;
 		return;
 	}
 	j->has_items[j->depth++] = 0;
@@ -79,7 +57,7 @@ static void open_level(struct jout *j, char c)
 static void close_level(struct jout *j, char c)
 {
 	if (j->depth == 0 || j->after_key) {
-		j->failed = 1;
+		j->out.failed = 1;
 		return;
 	}
 	j->depth--;
@@ -183,7 +161,7 @@ void jout_str(struct jout *j, const char *s)
 void jout_key(struct jout *j, const char *key)
 {
 	if (j->depth == 0 || j->after_key) {
-		j->failed = 1;
+		j->out.failed = 1;
 		return;
 	}
 	jout_bytes(j, key, strlen(key));
@@ -244,18 +222,10 @@ void jout_karr(struct jout *j, const char *key)
 
 char *jout_take_line(struct jout *j, size_t *len)
 {
-	char *line;
-
-	if (j->failed || j->depth != 0 || j->after_key || j->len == 0) {
+	if (j->out.failed || j->depth != 0 || j->after_key || j->out.len == 0) {
 		jout_free(j);
 		return NULL;
 	}
-	/* put() always leaves room for these two bytes. */
-	j->buf[j->len++] = '\n';
-	j->buf[j->len] = '\0';
-	line = j->buf;
-	*len = j->len;
-	j->buf = NULL;
-	j->len = j->cap = 0;
-	return line;
+	strbuf_put(&j->out, "\n", 1);
+	return strbuf_take(&j->out, len);
 }

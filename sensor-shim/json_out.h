@@ -9,13 +9,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "strbuf.h"
+
 #define JOUT_MAX_DEPTH 16
 
 struct jout {
-	char *buf;
-	size_t len, cap;
-	size_t max;              /* the document may not grow beyond this */
-	int failed;              /* out of memory, over max or too deep */
+	struct strbuf out;       /* out.max: the line may not grow beyond
+				  * it; out.failed: out of memory, over max,
+				  * too deep, or a key out of place */
 	unsigned depth;
 	int after_key;           /* the next value follows "key": */
 	unsigned char has_items[JOUT_MAX_DEPTH];

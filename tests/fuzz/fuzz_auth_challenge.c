@@ -9,54 +9,29 @@
 #include <string.h>
 
 #include "auth_challenge.h"
+#include "strbuf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-struct out {
-	char *s;
-	size_t len, cap;
-};
-
-static void put(struct out *o, const char *s, size_t n)
-{
-	if (o->len + n + 1 > o->cap) {
-		size_t cap = (o->len + n + 1) * 2;
-		char *p = realloc(o->s, cap);
-
-		if (!p)
-			abort();
-		o->s = p;
-		o->cap = cap;
-	}
-	memcpy(o->s + o->len, s, n);
-	o->len += n;
-	o->s[o->len] = '\0';
-}
-
-static void puts_(struct out *o, const char *s)
-{
-	put(o, s, strlen(s));
-}
-
 /* Canonical form; schemes other than Basic and Bearer become "Other". */
-static void render(const struct auth_challenges *a, struct out *o)
+static void render(const struct auth_challenges *a, struct strbuf *o)
 {
 	static const char *const names[] = { "Other", "Basic", "Bearer" };
 
-	puts_(o, "");
+	strbuf_puts(o, "");
 	for (int i = 0; i < a->n; i++) {
-		puts_(o, i ? ", " : "");
-		puts_(o, names[a->c[i].scheme]);
+		strbuf_puts(o, i ? ", " : "");
+		strbuf_puts(o, names[a->c[i].scheme]);
 		for (int j = 0; j < a->c[i].n; j++) {
-			puts_(o, j ? ", " : " ");
-			puts_(o, a->c[i].params[j].name);
-			puts_(o, "=\"");
+			strbuf_puts(o, j ? ", " : " ");
+			strbuf_puts(o, a->c[i].params[j].name);
+			strbuf_puts(o, "=\"");
 			for (const char *v = a->c[i].params[j].value; *v; v++) {
 				if (*v == '"' || *v == '\\')
-					put(o, "\\", 1);
-				put(o, v, 1);
+					strbuf_put(o, "\\", 1);
+				strbuf_put(o, v, 1);
 			}
-			puts_(o, "\"");
+			strbuf_puts(o, "\"");
 		}
 	}
 }
@@ -79,7 +54,7 @@ static int same(const struct auth_challenges *a, const struct auth_challenges *b
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct auth_challenges a, b;
-	struct out o = { 0 };
+	struct strbuf o = { 0 };
 	char *copy = malloc(size ? size : 1);
 
 	if (!copy)
@@ -97,6 +72,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						abort();
 		}
 		render(&a, &o);
+		if (o.failed)
+			abort(); /* out of memory: not in a fuzzer */
 		if (auth_challenges_parse(o.s, o.len, &b) != 0) {
 			fprintf(stderr, "canonical form refused: %s\n", o.s);
 			abort();
@@ -109,7 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		auth_challenges_free(&b);
 	}
 	auth_challenges_free(&a);
-	free(o.s);
+	strbuf_free(&o);
 	free(copy);
 	return 0;
 }
