@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "fake_space.h"
-#include "json_doc.h"
+#include "event_line.h"
 #include "observe.h"
 #include "ocsf.h"
 #include "rules.h"
@@ -34,19 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void check_line(char *line, size_t len)
 {
-	struct fc_err e = { 0 };
-	cJSON *doc;
-
-	if (!line)
-		abort(); /* every capped event fits the line limit */
-	if (len == 0 || line[len - 1] != '\n' || memchr(line, '\n', len - 1))
-		abort();
-	doc = json_doc_parse(line, len - 1, "event", &e);
-	if (!doc) {
-		fprintf(stderr, "refused: %s\n%s", e.msg, line);
-		abort();
-	}
-	cJSON_Delete(doc);
+	cJSON_Delete(event_line_check(line, len));
 	free(line);
 }
 
