@@ -88,8 +88,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ev.u.file = &file;
 	tmem_init(&m, (struct tmem_src){ fake_space_read, &s });
 	syscall_decode(&m, &ev);
-	who = (struct observe_proc){ self, (data[1] & 2) != 0, 0, "/usr/bin/python3",
-				     "python3 app.py" };
+	who = (struct observe_proc){ .pid = self, .is_main = (data[1] & 2) != 0,
+				     .exe = "/usr/bin/python3", .name = "python3",
+				     .cmd_line = "python3 app.py" };
 	if (observe(&ev, &who, &ws, &o) == 0) {
 		v = verdict_for(&rs, FC_MODE_PREVENT, &o.a);
 		check_line(ocsf_activity(&c, &o.a, v.kind != VERDICT_ALLOW, &len), len);
