@@ -118,7 +118,7 @@ SENSOR_FUZZ := $(addprefix $(BUILD)/fuzz/,fuzz_tracee_event fuzz_json_parse \
 $(SENSOR_FUZZ): $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(SENSOR_LIB) \
 		common/json_doc.c $(RT_HEADERS)
 	@mkdir -p $(@D)
-	$(CLANG) -std=gnu11 -D_GNU_SOURCE -g -O1 -Icommon -Isensor-shim \
+	$(CLANG) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -Icommon -Isensor-shim \
 		-fsanitize=fuzzer,address,undefined -o $@ $< $(SENSOR_LIB) common/json_doc.c \
 		$(SENSOR_LIBS) -lcjson
 
@@ -134,7 +134,7 @@ $(BUILD)/asan/test_%: tests/unit/test_%.c tests/unit/unit.h $(PATCHER_LIB) $(HEA
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(PATCHER_LIB) $(HEADERS)
 	@mkdir -p $(@D)
-	$(CLANG) -std=gnu11 -D_GNU_SOURCE -g -O1 -Icommon -Ipatcher \
+	$(CLANG) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -Icommon -Ipatcher \
 		-fsanitize=fuzzer,address,undefined -o $@ $< $(PATCHER_LIB) -lcjson -lcurl
 
 fuzz: $(patsubst tests/fuzz/fuzz_%.c,$(BUILD)/fuzz/fuzz_%,$(wildcard tests/fuzz/fuzz_*.c))
