@@ -16,23 +16,13 @@
 
 #include "ocsf.h"
 
-static const char *base_name(const char *p)
-{
-	const char *s;
-
-	if (!p)
-		return NULL;
-	s = strrchr(p, '/');
-	return s ? s + 1 : p;
-}
-
 static void who(struct activity *a, const struct observe_proc *p)
 {
 	a->pid = p->pid;
 	a->is_main = p->is_main;
 	a->uid = -1;
 	a->path = a->actor_path = p->exe;
-	a->name = a->actor_name = p->name ? p->name : base_name(p->exe);
+	a->name = a->actor_name = p->name ? p->name : path_base_name(p->exe);
 	a->cmd_line = a->actor_cmd_line = p->cmd_line;
 }
 
@@ -57,7 +47,7 @@ static void observe_exec(const struct sys_event *ev, const struct observe_proc *
 					 o->path) == 1;
 	}
 	a->path = a->file_path = o->path;
-	a->name = x->path_len ? base_name(x->path) : base_name(o->path);
+	a->name = x->path_len ? path_base_name(x->path) : path_base_name(o->path);
 	a->argv = &x->argv;
 	o->cmd_line = ocsf_join_argv(&x->argv);
 	a->cmd_line = o->cmd_line;

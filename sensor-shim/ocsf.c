@@ -10,6 +10,7 @@
 
 #include "json_out.h"
 #include "ocsf_build.h"
+#include "path_resolve.h"
 #include "signals.h"
 #include "task_meta.h"
 
@@ -127,19 +128,12 @@ void ocsf_header(struct jout *j, const struct ocsf_ctx *c, uint64_t time_ms,
 		task_members(j, c->meta);
 }
 
-const char *ocsf_base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
-
 /* "file": the executable, when known. */
 void ocsf_file_obj(struct jout *j, const char *path)
 {
 	jout_kobj(j, "file");
 	jout_kstr(j, "path", path);
-	jout_kstr(j, "name", ocsf_base_name(path));
+	jout_kstr(j, "name", path_base_name(path));
 	jout_kint(j, "type_id", 1);
 	jout_kstr(j, "type", "Regular File");
 	jout_obj_end(j);
@@ -149,10 +143,10 @@ void ocsf_file_obj(struct jout *j, const char *path)
 void ocsf_proc_members(struct jout *j, const struct ocsf_proc *p)
 {
 	jout_kint(j, "pid", p->pid);
-	if (p->exe) {
-		jout_kstr(j, "name", ocsf_base_name(p->exe));
+	if (p->name || p->exe)
+		jout_kstr(j, "name", p->name ? p->name : path_base_name(p->exe));
+	if (p->exe)
 		ocsf_file_obj(j, p->exe);
-	}
 	if (p->cmd_line)
 		jout_kstr(j, "cmd_line", p->cmd_line);
 }
@@ -247,7 +241,7 @@ char *ocsf_launch(const struct ocsf_ctx *c, const struct ocsf_launch *l,
 	if (l->tid != l->pid)
 		jout_kint(&j, "tid", l->tid);
 	if (l->exe) {
-		jout_kstr(&j, "name", ocsf_base_name(l->exe));
+		jout_kstr(&j, "name", path_base_name(l->exe));
 		ocsf_file_obj(&j, l->exe);
 	}
 	if (cmd_line)
@@ -289,7 +283,7 @@ char *ocsf_launch(const struct ocsf_ctx *c, const struct ocsf_launch *l,
 char *ocsf_terminate(const struct ocsf_ctx *c, const struct ocsf_terminate *t,
 		     size_t *len)
 {
-	struct ocsf_proc self = { t->pid, t->exe, t->cmd_line };
+	struct ocsf_proc self = { .pid = t->pid, .exe = t->exe, .cmd_line = t->cmd_line };
 	struct jout j;
 
 	jout_init(&j, OCSF_LINE_MAX);

@@ -48,6 +48,7 @@ struct ocsf_proc {
 	pid_t pid;
 	const char *exe;         /* NULL: unknown */
 	const char *cmd_line;    /* NULL: unknown */
+	const char *name;        /* the name it was run as; NULL: exe's base name */
 };
 
 struct ocsf_launch {

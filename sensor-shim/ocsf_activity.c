@@ -44,19 +44,14 @@ int ocsf_activity_wanted(const struct activity *a, int sensitive, unsigned old_m
 	}
 }
 
-/* A process object; name is the name it was run as ("nc" for a symlink
- * to busybox), which the rules matched, and file its resolved program. */
+/* A process object, named as it was run ("nc" for a symlink to busybox:
+ * the name the rules matched), with its resolved program as its file. */
 static void proc_obj(struct jout *j, const char *key, pid_t pid, const char *name,
 		     const char *exe, const char *cmd_line)
 {
 	jout_kobj(j, key);
-	jout_kint(j, "pid", pid);
-	if (name || exe)
-		jout_kstr(j, "name", name ? name : ocsf_base_name(exe));
-	if (exe)
-		ocsf_file_obj(j, exe);
-	if (cmd_line)
-		jout_kstr(j, "cmd_line", cmd_line);
+	ocsf_proc_members(j, &(struct ocsf_proc){ .pid = pid, .exe = exe,
+						  .cmd_line = cmd_line, .name = name });
 	jout_obj_end(j);
 }
 
@@ -84,7 +79,7 @@ void ocsf_activity_objects(struct jout *j, const struct activity *a, int evidenc
 		proc_obj(j, "process", a->pid, a->name, a->path, a->cmd_line);
 	if (a->file_path)
 		ocsf_file_obj(j, a->file_path);
-	if (a->event == ACT_CONNECT || a->event == ACT_BIND || a->event == ACT_LISTEN) {
+	if (act_is_net(a->event)) {
 		if (a->has_addr)
 			endpoint(j, a->event == ACT_CONNECT ? "dst_endpoint" : "src_endpoint", a);
 		if (a->family == AF_INET || a->family == AF_INET6) {
@@ -112,7 +107,7 @@ void ocsf_activity_unmapped(struct jout *j, const struct activity *a)
 	}
 	if (a->family == AF_UNIX && a->has_addr)
 		jout_kstr(j, "unix_path", a->unix_path);
-	if (a->event == ACT_CONNECT || a->event == ACT_BIND || a->event == ACT_LISTEN)
+	if (act_is_net(a->event))
 		jout_kstr(j, "family", act_family_name(a->family));
 	if (a->ptrace_request)
 		jout_kstr(j, "ptrace_request", a->ptrace_request);
@@ -156,8 +151,7 @@ static int activity_of(const struct activity *a, const char **name)
 char *ocsf_activity(const struct ocsf_ctx *c, const struct activity *a, int denied,
 		    size_t *len)
 {
-	int net = a->event == ACT_CONNECT || a->event == ACT_BIND ||
-		  a->event == ACT_LISTEN;
+	int net = act_is_net(a->event);
 	const char *name;
 	int id = activity_of(a, &name);
 	struct jout j;

@@ -43,8 +43,6 @@ void ocsf_proc_members(struct jout *j, const struct ocsf_proc *p);
 /* "file": {"path", "name", type Regular File}. */
 void ocsf_file_obj(struct jout *j, const char *path);
 
-const char *ocsf_base_name(const char *path);
-
 /* The objects that say who did what in an activity: "actor", "file",
  * "src_endpoint" or "dst_endpoint" and "connection_info", and for a
  * Finding's evidence "process" too (exec: the program about to run)

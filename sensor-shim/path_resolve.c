@@ -22,6 +22,13 @@ int path_of_fd(pid_t tid, int fd, char *out)
 	return procfs_link(tid, what, out, PATH_RESOLVE_MAX) < 0 ? -1 : 0;
 }
 
+const char *path_base_name(const char *path)
+{
+	const char *slash = path ? strrchr(path, '/') : NULL;
+
+	return slash ? slash + 1 : path;
+}
+
 const char *path_fd_type(const char *link)
 {
 	if (strncmp(link, "socket:", 7) == 0)

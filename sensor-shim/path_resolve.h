@@ -32,6 +32,9 @@ int path_of_fd(pid_t tid, int fd, char *out);
 /* "socket", "pipe", "tty", "file" or "other" for a path_of_fd text. */
 const char *path_fd_type(const char *link);
 
+/* The last component of path ("sh" for "/bin/sh"); NULL for NULL. */
+const char *path_base_name(const char *path);
+
 /* Lexical clean-up of an absolute path in place: "//", "/./" and "x/.."
  * removed ("/.." stays "/"). */
 void path_clean(char *p);

@@ -10,6 +10,7 @@
 
 #include "log.h"
 #include "observe.h"
+#include "path_resolve.h"
 #include "proc_table.h"
 #include "procfs.h"
 #include "protect.h"
@@ -338,13 +339,10 @@ static char *capped_cmdline(const struct tstrv *argv)
 static const char *run_as(pid_t pid, const struct exec_info *x, const char *exe,
 			  char *buf)
 {
-	const char *p = x && x->path_len ? x->path : exe;
-	const char *slash = p ? strrchr(p, '/') : NULL;
-
 	if (x && x->path_len && (!x->at || x->path[0] == '/') &&
 	    procfs_shebang(pid, x->path, buf, NAME_MAX + 1) == 0)
 		return buf;
-	return slash ? slash + 1 : p;
+	return path_base_name(x && x->path_len ? x->path : exe);
 }
 
 /* PTRACE_EVENT_EXEC: the new image is in place and has not run yet. */
@@ -412,11 +410,12 @@ static struct thread *on_exec(struct tracer *tr, struct thread *t, pid_t tid)
 		l.argv = &from_proc;
 		l.argv_from_proc = 1;
 	}
-	l.actor = (struct ocsf_proc){ tid, old ? old->exe : NULL,
-				      old ? old->cmd_line : NULL };
-	l.parent = (struct ocsf_proc){ st.ppid,
-				       parent && parent->img ? parent->img->exe : NULL,
-				       parent && parent->img ? parent->img->cmd_line : NULL };
+	l.actor = (struct ocsf_proc){ .pid = tid, .exe = old ? old->exe : NULL,
+				      .cmd_line = old ? old->cmd_line : NULL };
+	l.parent = (struct ocsf_proc){
+		.pid = st.ppid,
+		.exe = parent && parent->img ? parent->img->exe : NULL,
+		.cmd_line = parent && parent->img ? parent->img->cmd_line : NULL };
 	line = ocsf_launch(tr->cfg->ocsf, &l, &len);
 	emit(tr, line, len);
 

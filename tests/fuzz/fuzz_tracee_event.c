@@ -72,8 +72,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	l.argv = &v;
 	l.exec_path = path;
 	l.exec_path_len = plen;
-	l.actor = (struct ocsf_proc){ 2, path, path };
-	l.parent = (struct ocsf_proc){ 1, NULL, NULL };
+	l.actor = (struct ocsf_proc){ .pid = 2, .exe = path, .cmd_line = path };
+	l.parent = (struct ocsf_proc){ .pid = 1 };
 	line = ocsf_launch(&c, &l, &len);
 	doc = event_line_check(line, len);
 	{

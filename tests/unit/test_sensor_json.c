@@ -195,8 +195,9 @@ static void test_events(void)
 	v.off[2] = 6, v.len[2] = 3;
 	v.off[3] = 10, v.len[3] = 1;
 	l = (struct ocsf_launch){ 1700000000123ULL, 41, 43, 40, "/bin/ls", "/w\xffrk", 0, 0,
-				  &v, 0, "/bin/ls", 7, 0, { 41, "/bin/sh", "sh -c ls" },
-				  { 40, NULL, NULL } };
+				  &v, 0, "/bin/ls", 7, 0,
+				  { .pid = 41, .exe = "/bin/sh", .cmd_line = "sh -c ls" },
+				  { .pid = 40 } };
 	line = ocsf_launch(&c, &l, &len);
 	doc = line ? json_doc_parse(line, len - 1, "launch event", &e) : NULL;
 	if (!CHECK(doc != NULL, "a Launch with hostile bytes is strict JSON"))
