@@ -83,9 +83,9 @@ static struct act_value boolean(int b)
 	return (struct act_value){ .has = 1, .type = AT_BOOL, .n = b != 0 };
 }
 
-static int is_net(const struct activity *a)
+int act_is_net(enum act_event e)
 {
-	return a->event == ACT_CONNECT || a->event == ACT_BIND || a->event == ACT_LISTEN;
+	return e == ACT_CONNECT || e == ACT_BIND || e == ACT_LISTEN;
 }
 
 struct act_value act_get(struct activity *a, enum act_field f)
@@ -121,7 +121,7 @@ struct act_value act_get(struct activity *a, enum act_field f)
 	case F_NET_FAMILY: return str(act_family_name(a->family));
 	case F_DST_IP:
 	case F_SRC_IP:
-		return str(is_net(a) && a->has_addr && a->ip[0] ? a->ip : NULL);
+		return str(a->has_addr && a->ip[0] ? a->ip : NULL);
 	case F_DST_PORT:
 	case F_SRC_PORT:
 		return num(a->has_addr && (a->family == AF_INET || a->family == AF_INET6),

@@ -103,6 +103,9 @@ struct act_value {
 
 struct act_value act_get(struct activity *a, enum act_field f);
 
+/* Whether e is a socket event (connect, bind, listen). */
+int act_is_net(enum act_event e);
+
 /* "inet", "inet6", "unix", "other". */
 const char *act_family_name(int family);
 
