@@ -158,24 +158,7 @@ show() {
 # q NAME PYTHON-EXPR: EXPR with ev the run's events (launches, terms: its
 # Process Activity Launch and Terminate; fs, net: its File System and
 # Network Activity), PID and D from the environment.
-q() {
-	py - "$T/$1.ev" "$2" <<'EOF'
-import json, os, sys
-ev = [json.loads(l) for l in open(sys.argv[1], "rb")]
-launches = [e for e in ev if e.get("class_uid") == 1007 and e["activity_id"] == 1]
-terms = [e for e in ev if e.get("class_uid") == 1007 and e["activity_id"] == 2]
-fs = [e for e in ev if e.get("class_uid") == 1001]
-net = [e for e in ev if e.get("class_uid") == 4001]
-E = os.environ
-PID, D = int(E.get("PID") or 0), E.get("D", "")
-def path(e): return e.get("file", {}).get("path")
-def un(e): return e.get("unmapped", {})
-def actor(e): return e.get("actor", {}).get("process", {}).get("pid")
-def pid(e): return e.get("process", {}).get("pid")
-r = eval(sys.argv[2])
-print(r if not isinstance(r, bool) else ("yes" if r else "no"))
-EOF
-}
+q() { py "$EV" query "$T/$1.ev" "$2"; }
 # qok NAME DESC PYTHON-EXPR: ok when EXPR is true.
 qok() {
 	local r

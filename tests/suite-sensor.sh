@@ -16,17 +16,8 @@ if [ "$(id -u)" != 0 ]; then
 	echo "not ok - sensor: must run as root (capabilities, setuid, uid 1000)"
 	exit 1
 fi
-T=$(mktemp -d /tmp/fc-sensor.XXXXXX)
-chmod 755 "$T"
-jobs_to_kill=()
-cleanup() {
-	local p
-	for p in "${jobs_to_kill[@]}"; do kill -9 "$p" 2>/dev/null; done
-	[ -n "${KEEP_SCRATCH:-}" ] || rm -rf "$T"
-}
-trap cleanup EXIT
 . tests/runtime/lib.sh
-ulimit -S -c 0
+runtime_scratch sensor || { echo "not ok - sensor: cannot make a directory in /tmp"; exit 1; }
 
 SENSOR=$BUILD/payload/falcon-sensor
 if [ ! -x "$SENSOR" ]; then
@@ -101,16 +92,7 @@ valid() {
 # tab NAME: the events as a table (events.py table).
 tab() { python3 "$EV" table "$T/$1.ev"; }
 # q NAME PYTHON-EXPR: evaluates EXPR with `ev` the list of events.
-q() {
-	python3 - "$T/$1.ev" "$2" <<'EOF'
-import json, os, sys
-ev = [json.loads(l) for l in open(sys.argv[1], "rb")]
-launches = [e for e in ev if e.get("class_uid") == 1007 and e["activity_id"] == 1]
-terms = [e for e in ev if e.get("class_uid") == 1007 and e["activity_id"] == 2]
-r = eval(sys.argv[2])
-print(r if not isinstance(r, bool) else ("yes" if r else "no"))
-EOF
-}
+q() { python3 "$EV" query "$T/$1.ev" "$2"; }
 # qok NAME DESC PYTHON-EXPR: ok when EXPR is true.
 qok() {
 	local r

@@ -9,6 +9,12 @@
   events.py table FILE
       One tab-separated line per event, for grep and awk:
       seq class activity pid tid ppid exe argc exit signal argv-as-JSON
+  events.py query FILE PYTHON-EXPR
+      Evaluates EXPR over the events and prints its value, "yes" or "no"
+      for a truth value. EXPR sees: ev (every event), launches, terms,
+      fs (File System Activity), net (Network Activity); path(e), un(e),
+      actor(e) (the actor's pid), pid(e); os, E (os.environ), and PID and D
+      from the environment.
 """
 import json
 import os
@@ -163,11 +169,35 @@ def table(path):
     return 0
 
 
+def query(path, expr):
+    ev = load(path)
+    names = {
+        "ev": ev,
+        "launches": [e for e in ev if e.get("class_uid") == 1007 and e["activity_id"] == 1],
+        "terms": [e for e in ev if e.get("class_uid") == 1007 and e["activity_id"] == 2],
+        "fs": [e for e in ev if e.get("class_uid") == 1001],
+        "net": [e for e in ev if e.get("class_uid") == 4001],
+        "path": lambda e: e.get("file", {}).get("path"),
+        "un": lambda e: e.get("unmapped", {}),
+        "actor": lambda e: e.get("actor", {}).get("process", {}).get("pid"),
+        "pid": lambda e: e.get("process", {}).get("pid"),
+        "os": os,
+        "E": os.environ,
+        "PID": int(os.environ.get("PID") or 0),
+        "D": os.environ.get("D", ""),
+    }
+    r = eval(expr, names)  # the test suites' own expressions
+    print(r if not isinstance(r, bool) else ("yes" if r else "no"))
+    return 0
+
+
 def main(argv):
     if len(argv) >= 3 and argv[1] == "validate":
         return validate(argv[2], argv[3] if len(argv) > 3 else None)
     if len(argv) == 3 and argv[1] == "table":
         return table(argv[2])
+    if len(argv) == 4 and argv[1] == "query":
+        return query(argv[2], argv[3])
     print(__doc__, file=sys.stderr)
     return 2
 
