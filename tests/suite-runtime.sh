@@ -16,17 +16,8 @@ if [ "$(id -u)" != 0 ]; then
 	echo "not ok - runtime: must run as root (setpriv to uid 1000, unshare, tmpfs mounts)"
 	exit 1
 fi
-T=$(mktemp -d /tmp/fc-runtime.XXXXXX)
-chmod 755 "$T"
-jobs_to_kill=()
-cleanup() {
-	local p
-	for p in "${jobs_to_kill[@]}"; do kill -9 "$p" 2>/dev/null; done
-	[ -n "${KEEP_SCRATCH:-}" ] || rm -rf "$T"
-}
-trap cleanup EXIT
 . tests/runtime/lib.sh
-ulimit -S -c 0
+runtime_scratch runtime || { echo "not ok - runtime: cannot make a directory in /tmp"; exit 1; }
 
 for f in "$BUILD/payload/falcon-launcher" "$BUILD/payload/falcon-sensor" \
 	"$BUILD/payload/MANIFEST" "$BUILD/falcon-init"; do

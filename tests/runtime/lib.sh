@@ -1,8 +1,27 @@
-# lib.sh: helpers shared by tests/suite-runtime.sh and tests/runtime/init.sh.
-# Sourced; expects BUILD and T (a scratch directory) to be set.
+# lib.sh: helpers shared by tests/suite-runtime.sh, tests/suite-sensor.sh,
+# tests/suite-rules.sh and tests/runtime/init.sh. Sourced; expects BUILD to
+# be set, and T (a scratch directory; runtime_scratch makes one) before the
+# helpers run.
 
 CID=0123456789ABCDEF0123456789ABCDEF-12
 failed=0
+
+# runtime_scratch NAME: T becomes a fresh /tmp/fc-NAME.XXXXXX, readable by
+# the test users, removed on exit (KEEP_SCRATCH=1 keeps it) after killing
+# the background jobs the suite adds to jobs_to_kill; no core files.
+runtime_scratch() {
+	T=$(mktemp -d "/tmp/fc-$1.XXXXXX") || return 1
+	chmod 755 "$T"
+	jobs_to_kill=()
+	trap runtime_cleanup EXIT
+	ulimit -S -c 0
+}
+# shellcheck disable=SC2317 # called by the trap
+runtime_cleanup() {
+	local p
+	for p in "${jobs_to_kill[@]}"; do kill -9 "$p" 2>/dev/null; done
+	[ -n "${KEEP_SCRATCH:-}" ] || rm -rf "$T"
+}
 
 ok() { echo "ok - $*"; }
 notok() { echo "not ok - $*"; failed=1; }
