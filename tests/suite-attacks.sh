@@ -69,8 +69,7 @@ not_ok() {
 	for d in "$@"; do
 		if [ -f "$d" ]; then
 			echo "# ${d#"$E2E_WORK"/}:"
-			awk 'NR <= 40 { print "#   " substr($0, 1, 300) }
-				NR == 41 { print "#   ..." }' "$d"
+			e2e_show "$d"
 		else
 			printf '%s\n' "$d" | sed 's/^/# /'
 		fi
@@ -100,18 +99,6 @@ tap() {
 	rm -f "$log"
 }
 
-PHASE=
-PHASE_T0=
-phase() {
-	phase_end
-	PHASE=$1
-	PHASE_T0=$EPOCHREALTIME
-}
-phase_end() {
-	[ -n "$PHASE" ] && awk -v a="$PHASE_T0" -v b="$EPOCHREALTIME" -v p="$PHASE" \
-		'BEGIN { printf "# phase %s: %.1f s\n", p, b - a }'
-	PHASE=
-}
 
 # wait_file FILE PID: waits (up to 10 s) for a server to write FILE.
 wait_file() {
@@ -126,7 +113,7 @@ wait_file() {
 
 # ============================================================ setup
 
-phase prerequisites
+e2e_phase prerequisites
 if ! need=$(e2e_missing_packages); then
 	bail "attack prerequisites are installed" "missing: $need (apt-get install $need)"
 fi
@@ -140,7 +127,7 @@ ok "attack prerequisites are installed"
 
 # The tasks' network: a loopback only. On Fargate the metadata endpoint is
 # 169.254.170.2; here the fixture listens on this namespace's 127.0.0.1.
-phase network
+e2e_phase network
 ip netns add "$NETNS" || bail "network namespace $NETNS"
 NETNS_MADE=1
 { ip -n "$NETNS" link set lo up &&
@@ -161,15 +148,15 @@ wait_file "$E2E_WORK/listen.ready" $! ||
 	bail "listeners in $NETNS" "$E2E_WORK/listen.log"
 ok "network namespace with a loopback: metadata fixture at $META, fake instance metadata and credentials services, a pool port"
 
-phase base-image
+e2e_phase base-image
 how=$(e2e_base_image) || bail "base image $E2E_BASE" "$E2E_WORK/debootstrap.log"
 ok "base image $E2E_BASE ($how)"
 
-phase registry
+e2e_phase registry
 e2e_registry_start || bail "a registry on a loopback port" "$E2E_WORK/registry.log"
 ok "registry listening on $E2E_REG"
 
-phase images
+e2e_phase images
 if ! e2e_build_falcon_image; then
 	tail -n 40 "$E2E_WORK/build-falcon.log" > "$E2E_WORK/build-falcon.tail"
 	bail "falcon-container image builds from the Dockerfile" "$E2E_WORK/build-falcon.tail"
@@ -192,7 +179,7 @@ ok "falcon-container, busybox and attack images built and pushed to $E2E_REG"
 
 # ============================================================ patching
 
-phase patch
+e2e_phase patch
 mapfile -t ATTACKS < <(awk '!/^#/ && NF { print $1 }' "$A/expect")
 ATTACKS_JSON=$(jq -cn '$ARGS.positional' --args "${ATTACKS[@]}")
 
@@ -253,7 +240,7 @@ done
 
 # ============================================================ runs
 
-phase run-tasks
+e2e_phase run-tasks
 run_task() {
 	local id=$1 spec=$2
 	mkdir -p "$OUT/$id"
@@ -287,7 +274,7 @@ TASK_PIDS=()
 
 # ============================================================ checks
 
-phase check
+e2e_phase check
 exit_of() {
 	jq -r --arg c "${2:-app}" '.containers[$c].exitCode' "$OUT/$1/result.json" 2> /dev/null ||
 		echo "no-result"
@@ -381,6 +368,6 @@ for mode in detect prevent; do
 	tap "$label: no findings" python3 "$A/check.py" benign "$label" "$OUT/$id/events"
 done
 
-phase_end
+e2e_phase_end
 awk -v a="$SUITE_T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "# suite attacks: %.1f s\n", b - a }'
 exit $failed

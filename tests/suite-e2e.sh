@@ -43,13 +43,6 @@ ok() {
 	echo "ok - $1"
 }
 
-# show FILE: its start as TAP diagnostics; every line ends, so that the next
-# "ok"/"not ok" starts a line of its own.
-show() {
-	awk 'NR <= 40 { print "#   " substr($0, 1, 300) }
-		NR == 41 { print "#   ..." }' "$1"
-}
-
 # not_ok DESCRIPTION [DIAGNOSTIC...]: a diagnostic is a file (shown), "run:ID"
 # (the files that explain task run ID), or text.
 not_ok() {
@@ -62,11 +55,11 @@ not_ok() {
 				f=$OUT/${d#run:}/$f
 				[ -s "$f" ] || continue
 				echo "# ${f#"$E2E_WORK"/}:"
-				show "$f"
+				e2e_show "$f"
 			done
 		elif [ -f "$d" ]; then
 			echo "# ${d#"$E2E_WORK"/}:"
-			show "$d"
+			e2e_show "$d"
 		else
 			echo "# $d"
 		fi
@@ -81,18 +74,6 @@ bail() {
 	exit 1
 }
 
-PHASE=
-PHASE_T0=
-phase() {
-	phase_end
-	PHASE=$1
-	PHASE_T0=$EPOCHREALTIME
-}
-phase_end() {
-	[ -n "$PHASE" ] && awk -v a="$PHASE_T0" -v b="$EPOCHREALTIME" -v p="$PHASE" \
-		'BEGIN { printf "# phase %s: %.1f s\n", p, b - a }'
-	PHASE=
-}
 
 # ------------------------------------------------------------ tasks
 
@@ -238,7 +219,7 @@ has_lines() {
 
 # ============================================================ setup
 
-phase prerequisites
+e2e_phase prerequisites
 if ! need=$(e2e_missing_packages); then
 	bail "end-to-end prerequisites are installed" \
 		"missing: $need (apt-get install $need)"
@@ -247,18 +228,18 @@ fi
 e2e_podman_setup
 ok "end-to-end prerequisites are installed"
 
-phase base-image
+e2e_phase base-image
 if how=$(e2e_base_image); then
 	ok "base image $E2E_BASE ($how)"
 else
 	bail "base image $E2E_BASE" "$E2E_WORK/debootstrap.log"
 fi
 
-phase registry
+e2e_phase registry
 e2e_registry_start || bail "a registry on a loopback port" "$E2E_WORK/registry.log"
 ok "registry listening on $E2E_REG"
 
-phase falcon-image
+e2e_phase falcon-image
 if e2e_build_falcon_image; then
 	ok "falcon-container image builds from the Dockerfile"
 else
@@ -267,7 +248,7 @@ else
 		"$E2E_WORK/build-falcon.tail"
 fi
 
-phase test-images
+e2e_phase test-images
 e2e_probe || bail "the probe builds (gcc -static)"
 for img in busybox scratch user1000 no-launcher; do
 	e2e_build_test_image "$img" ||
@@ -283,7 +264,7 @@ ok "test images built and pushed to $E2E_REG"
 
 # ============================================================ the image
 
-phase image-contents
+e2e_phase image-contents
 ep=$(pm image inspect --format '{{json .Config.Entrypoint}}' "$FALCON_IMAGE")
 if [ "$ep" = '["/usr/bin/falcon-patcher"]' ]; then
 	ok "image ENTRYPOINT is the patcher"
@@ -317,7 +298,7 @@ fi
 
 # ============================================================ patching
 
-phase patch
+e2e_phase patch
 for app in busybox scratch user1000; do
 	template "$app" > "$SPEC/$app.json"
 done
@@ -386,7 +367,7 @@ patched_variant failclosed "$sabotage" failclosed-sabotaged
 
 # ============================================================ runs
 
-phase run-tasks
+e2e_phase run-tasks
 for app in busybox scratch user1000; do
 	queue "$app-u" "$SPEC/$app.json"
 	queue "$app-p" "$SPEC/$app.patched.json"
@@ -458,7 +439,7 @@ tree_of > "$E2E_WORK/tree-2" 2>&1
 
 # ============================================================ equivalence
 
-phase check
+e2e_phase check
 # The harness first: the runs below mean something only if it starts
 # containers as the ECS agent would.
 r=$OUT/depends/result.json
@@ -653,6 +634,6 @@ else
 fi
 same scratch-u failclosed-healthy "--fail=closed with a working sensor: the app runs unchanged"
 
-phase_end
+e2e_phase_end
 awk -v a="$SUITE_T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "# suite e2e: %.1f s\n", b - a }'
 exit $failed

@@ -208,6 +208,28 @@ e2e_stop_tasks() {
 	return 0
 }
 
+# e2e_show FILE: its start as TAP diagnostics; every line ends, so that the
+# next "ok"/"not ok" starts a line of its own.
+e2e_show() {
+	awk 'NR <= 40 { print "#   " substr($0, 1, 300) }
+		NR == 41 { print "#   ..." }' "$1"
+}
+
+# e2e_phase NAME: a suite's steps timed, as "# phase NAME: N s" diagnostics;
+# each phase ends when the next begins, or at e2e_phase_end.
+E2E_PHASE=
+E2E_PHASE_T0=
+e2e_phase() {
+	e2e_phase_end
+	E2E_PHASE=$1
+	E2E_PHASE_T0=$EPOCHREALTIME
+}
+e2e_phase_end() {
+	[ -n "$E2E_PHASE" ] && awk -v a="$E2E_PHASE_T0" -v b="$EPOCHREALTIME" \
+		-v p="$E2E_PHASE" 'BEGIN { printf "# phase %s: %.1f s\n", p, b - a }'
+	E2E_PHASE=
+}
+
 # e2e_remove_work: the work directory goes, unless E2E_KEEP=1 asks to keep
 # it (logs, definitions) for a look.
 e2e_remove_work() {
