@@ -40,6 +40,7 @@ static void before_value(struct jout *j)
 		if (j->has_items[j->depth - 1])
 			putc1(j, ',');
 		j->has_items[j->depth - 1] = 1;
+		j->items[j->depth - 1]++;
 	}
 }
 
@@ -50,7 +51,9 @@ static void open_level(struct jout *j, char c)
 		j->out.failed = 1;
 		return;
 	}
-	j->has_items[j->depth++] = 0;
+	j->has_items[j->depth] = 0;
+	j->is_array[j->depth] = c == '[';
+	j->items[j->depth++] = 0;
 	putc1(j, c);
 }
 
@@ -102,7 +105,36 @@ size_t utf8_seq_len(const unsigned char *s, size_t n)
 	return need;
 }
 
+void jout_set_caps(struct jout *j, size_t str_cap, size_t items_cap)
+{
+	j->str_cap = str_cap;
+	j->items_cap = items_cap;
+}
+
+static void put_string(struct jout *j, const void *bytes, size_t n);
+
 void jout_bytes(struct jout *j, const void *bytes, size_t n)
+{
+	const unsigned char *s = bytes;
+
+	if (j->items_cap && !j->after_key && j->depth > 0 &&
+	    j->is_array[j->depth - 1] && j->items[j->depth - 1] >= j->items_cap) {
+		j->cut++;
+		return;
+	}
+	if (j->str_cap && n > j->str_cap) {
+		size_t keep = j->str_cap;
+
+		/* Not in the middle of a UTF-8 sequence. */
+		while (keep > 0 && keep + 3 > j->str_cap && (s[keep] & 0xc0) == 0x80)
+			keep--;
+		n = keep;
+		j->cut++;
+	}
+	put_string(j, s, n);
+}
+
+static void put_string(struct jout *j, const void *bytes, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = bytes;
@@ -164,7 +196,7 @@ void jout_key(struct jout *j, const char *key)
 		j->out.failed = 1;
 		return;
 	}
-	jout_bytes(j, key, strlen(key));
+	put_string(j, key, strlen(key));
 	putc1(j, ':');
 	j->after_key = 1;
 }

@@ -20,11 +20,22 @@ struct jout {
 	unsigned depth;
 	int after_key;           /* the next value follows "key": */
 	unsigned char has_items[JOUT_MAX_DEPTH];
+	unsigned char is_array[JOUT_MAX_DEPTH];
+	size_t items[JOUT_MAX_DEPTH];
+	/* Caps for a line that must stay short (jout_set_caps); 0: none. */
+	size_t str_cap, items_cap;
+	size_t cut;              /* strings cut and array strings left out */
 };
 
 /* An empty document that may grow to max bytes. */
 void jout_init(struct jout *j, size_t max);
 void jout_free(struct jout *j);
+
+/* From now on, a string value keeps at most str_cap bytes (cut at a
+ * UTF-8 boundary) and an array at most items_cap strings; each cut or
+ * left-out string counts in j->cut. Member names are never cut. For a
+ * line that must fit a size (a Finding on a shared pipe). */
+void jout_set_caps(struct jout *j, size_t str_cap, size_t items_cap);
 
 /* The document followed by '\n', as a NUL-terminated line the caller
  * frees; NULL if writing it failed or it is not complete. j is emptied. */

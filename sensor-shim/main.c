@@ -56,6 +56,7 @@ struct sensor {
 	struct ruleset rules;
 	char hostname[256];
 	char self_exe[PATH_MAX];
+	char *sink;               /* --sink's value, copied out of argv */
 };
 
 /* The sensor cannot protect the application: run it bare (fail-open, the
@@ -125,6 +126,23 @@ static void read_options(struct sensor *s, char **words, size_t n)
 		       "not implement it", (int)strcspn(unknown[i], "="), unknown[i]);
 	free(known);
 	free(unknown);
+}
+
+/* /proc/PID/cmdline is readable by every process, the non-dumpable
+ * sensor's too: the application must not learn the event file's path
+ * there. The path's bytes in our argv (which /proc reads) become NULs:
+ * the command line then shows "--sink=file:" and empty words. */
+static void hide_sink(struct sensor *s, char **words, size_t n)
+{
+	if (!s->fo.sink)
+		return;
+	s->sink = strdup(s->fo.sink);
+	if (!s->sink)
+		cannot_start(s, "out of memory");
+	s->fo.sink = s->sink;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(words[i], "--sink=file:", 12) == 0)
+			memset(words[i] + 12, '\0', strlen(words[i] + 12));
 }
 
 /* What every event carries. */
@@ -222,6 +240,7 @@ int main(int argc, char **argv)
 	s.path = argv[dd + 1];
 	s.argv = argv + dd + 2;
 	read_options(&s, argv + 1, (size_t)dd - 1);
+	hide_sink(&s, argv + 1, (size_t)dd - 1);
 	event_context(&s);
 	load_rules(&s);
 	task_context(&s);
@@ -237,6 +256,8 @@ int main(int argc, char **argv)
 
 	/* Threads first: the filter must know every sensor thread id. */
 	sink = sink_open(s.fo.sink ? s.fo.sink : "stderr", &s.ocsf, &e);
+	if (sink)
+		s.ocsf.finding_max = sink_line_max(sink);
 	if (!sink || sink_start(sink, &e) < 0)
 		cannot_start(&s, e.msg);
 	if (sigforward_start(&sig_tid, &e) < 0)
@@ -303,5 +324,6 @@ int main(int argc, char **argv)
 	rules_spec_free(&spec);
 	seccomp_filter_free(&prog);
 	free(s.tag_copy);
+	free(s.sink);
 	return exit_code(res.status);
 }

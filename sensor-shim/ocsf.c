@@ -18,8 +18,6 @@
 #define PRODUCT_NAME "Falcon Container Sensor"
 #define VENDOR_NAME "falcon-container (open implementation)"
 
-static uint64_t sequence; /* shared by the tracer and the writer thread */
-
 uint64_t ocsf_now_ms(void)
 {
 	struct timespec ts;
@@ -92,8 +90,8 @@ void ocsf_header(struct jout *j, const struct ocsf_ctx *c, uint64_t time_ms,
 			jout_str(j, c->tags[i]);
 		jout_arr_end(j);
 	}
-	jout_kint(j, "sequence",
-		  (long long)__atomic_add_fetch(&sequence, 1, __ATOMIC_RELAXED));
+	/* The sink numbers the lines in the order it writes them (sink.c). */
+	jout_kint(j, "sequence", 0);
 	jout_obj_end(j);
 
 	/* Fargate tasks run in a microVM. The container is the device's
@@ -325,6 +323,7 @@ static void counters(struct jout *j, const struct ocsf_ctx *c,
 	ocsf_unmapped_begin(j, c);
 	jout_kint(j, "events", (long long)k->events);
 	jout_kint(j, "dropped", (long long)k->dropped);
+	jout_kint(j, "dropped_findings", (long long)k->dropped_findings);
 	jout_kint(j, "write_errors", (long long)k->write_errors);
 	if (k->peak_rss_kib > 0)
 		jout_kint(j, "sensor_peak_rss_kib", k->peak_rss_kib);
@@ -357,12 +356,13 @@ char *ocsf_lifecycle(const struct ocsf_ctx *c, uint64_t time_ms, int activity,
 char *ocsf_drops(const struct ocsf_ctx *c, uint64_t time_ms, uint64_t dropped_new,
 		 const struct ocsf_counters *k, size_t *len)
 {
-	char msg[160];
+	char msg[200];
 	struct jout j;
 
-	snprintf(msg, sizeof msg, "%llu events dropped: the event sink did not keep "
-		 "up (the application was not slowed down)",
-		 (unsigned long long)dropped_new);
+	snprintf(msg, sizeof msg, "%llu events dropped (%llu Detection Findings in "
+		 "all so far): the event sink did not keep up (the application was "
+		 "not slowed down)", (unsigned long long)dropped_new,
+		 (unsigned long long)k->dropped_findings);
 	jout_init(&j, OCSF_LINE_MAX);
 	ocsf_header(&j, c, time_ms, &app_error, 1, "General Error", 3, "Medium");
 	jout_kstr(&j, "message", msg);

@@ -41,6 +41,8 @@ struct ocsf_ctx {
 	const char *version;     /* the sensor's */
 	const struct task_meta *meta; /* NULL: not on ECS, or not readable */
 	const char *mode;        /* "detect" or "prevent" */
+	size_t finding_max;      /* a Finding line's most bytes, its long
+				  * strings cut to fit (sink_line_max); 0: no cap */
 };
 
 /* A process as an event refers to it. */
@@ -81,6 +83,7 @@ struct ocsf_terminate {
 struct ocsf_counters {
 	uint64_t events;         /* events queued to the sink */
 	uint64_t dropped;        /* events dropped: queue full, or too large */
+	uint64_t dropped_findings; /* ... of which Detection Findings */
 	uint64_t write_errors;   /* events lost because the sink failed */
 	long peak_rss_kib;       /* the sensor's VmHWM; 0: not reported */
 	int has_left;            /* the three below are reported */
@@ -114,6 +117,10 @@ char *ocsf_activity(const struct ocsf_ctx *c, const struct activity *a,
  * action was carried out (--mode=prevent, deny or kill) (ocsf_finding.c). */
 char *ocsf_finding(const struct ocsf_ctx *c, const struct rule *r,
 		   const struct activity *a, int applied, size_t *len);
+
+/* Whether a line from these functions is a Detection Finding (which the
+ * sink keeps room for when its queue fills) (ocsf_finding.c). */
+int ocsf_line_is_finding(const char *line, size_t len);
 
 /* argv joined by single spaces, as ps shows it; a malloc'd string, or NULL
  * when out of memory. Bytes are kept as they are (json_out repairs). */

@@ -3,10 +3,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,11 +20,16 @@ struct node {
 	struct node *next;
 	char *line;
 	size_t len;
+	uint64_t seq;            /* metadata.sequence, given at queueing */
 };
 
 struct sink {
-	int fd;
-	int own_fd;              /* opened here, closed at the end */
+	int fd;                  /* ours, O_CLOEXEC, closed at the end */
+	int shared;              /* stderr: the application writes there too */
+	int has_id;              /* dev, ino: the file or pipe, for the policy */
+	dev_t dev;
+	ino_t ino;
+	int is_pipe;             /* shared stderr is a pipe or FIFO */
 	const struct ocsf_ctx *ctx;
 	pthread_t thread;
 	int started;
@@ -31,6 +40,7 @@ struct sink {
 	pthread_cond_t done;     /* sink_close: the writer finished */
 	struct node *head, **tail;
 	size_t queued_bytes, queued_events;
+	uint64_t seq;            /* the last sequence number given */
 	int stopping, finished;
 	char final_detail[256];  /* a copy: the caller may be gone when the
 				  * writer, stuck in write(2), finally gets to it */
@@ -38,35 +48,78 @@ struct sink {
 	uint64_t reported_drops;
 };
 
+/* stderr, on an open file description of our own where one can be had:
+ * the application shares fd 2's, and its fcntl(2, F_SETFL, O_NONBLOCK)
+ * would otherwise be ours too. A pipe, FIFO or tty re-opened through
+ * /proc gives a new description of the same object (O_NONBLOCK for the
+ * open only: a FIFO without a reader would block it); a regular file only
+ * if it is appended to (re-opened O_APPEND, the application could no
+ * longer lseek our writes over earlier lines; without O_APPEND the two
+ * would write over each other). Otherwise (a socket, no /proc) a
+ * duplicate of fd 2, whose EAGAIN the writer waits out. */
+static int open_stderr(struct sink *s)
+{
+	struct stat st;
+	int fl = fcntl(STDERR_FILENO, F_GETFL), fd = -1;
+
+	if (fl < 0 || fstat(STDERR_FILENO, &st) < 0)
+		return -1;
+	if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
+		fd = open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+		if (fd >= 0 && fcntl(fd, F_SETFL, 0) < 0) {
+			close(fd);
+			fd = -1;
+		}
+	} else if (S_ISREG(st.st_mode) && (fl & O_APPEND)) {
+		fd = open("/proc/self/fd/2", O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
+	}
+	if (fd < 0)
+		fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+	if (fd >= 0 && S_ISFIFO(st.st_mode)) {
+		s->is_pipe = 1;
+		s->dev = st.st_dev;
+		s->ino = st.st_ino;
+	}
+	return fd;
+}
+
 struct sink *sink_open(const char *spec, const struct ocsf_ctx *ctx,
 		       struct fc_err *e)
 {
-	struct sink *s;
+	struct sink *s = calloc(1, sizeof *s);
 	pthread_condattr_t ca;
-	int fd = STDERR_FILENO, own = 0;
+	struct stat st;
 
+	if (!s)
+		return fc_fail(e, FC_ERR_SYSTEM, "out of memory"), NULL;
 	if (strcmp(spec, "stderr") == 0) {
-		fd = STDERR_FILENO;
+		s->shared = 1;
+		s->fd = open_stderr(s);
+		if (s->fd < 0) {
+			free(s);
+			return fc_fail(e, FC_ERR_SYSTEM, "cannot write events to stderr: "
+				       "%s; give the sensor a stderr or use --sink=file:PATH",
+				       strerror(errno)), NULL;
+		}
 	} else if (strncmp(spec, "file:", 5) == 0 && spec[5]) {
-		fd = open(spec + 5, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY,
-			  0600);
-		if (fd < 0)
+		s->fd = open(spec + 5, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY,
+			     0600);
+		if (s->fd < 0) {
+			free(s);
 			return fc_fail(e, FC_ERR_SYSTEM, "cannot open the event sink "
 				       "\"%s\": %s; fix --sink or the volume", spec + 5,
 				       strerror(errno)), NULL;
-		own = 1;
+		}
+		if (fstat(s->fd, &st) == 0) {
+			s->has_id = 1;
+			s->dev = st.st_dev;
+			s->ino = st.st_ino;
+		}
 	} else {
+		free(s);
 		return fc_fail(e, FC_ERR_USAGE, "--sink=%s is not a sink: use stderr "
 			       "or file:PATH", spec), NULL;
 	}
-	s = calloc(1, sizeof *s);
-	if (!s) {
-		if (own)
-			close(fd);
-		return fc_fail(e, FC_ERR_SYSTEM, "out of memory"), NULL;
-	}
-	s->fd = fd;
-	s->own_fd = own;
 	s->ctx = ctx;
 	s->tail = &s->head;
 	pthread_mutex_init(&s->lock, NULL);
@@ -78,20 +131,84 @@ struct sink *sink_open(const char *spec, const struct ocsf_ctx *ctx,
 	return s;
 }
 
-/* One whole line, or an error: a short write is continued. */
-static int write_line(int fd, const char *p, size_t len)
+size_t sink_line_max(const struct sink *s)
 {
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
+	return s->shared ? SINK_ATOMIC_LINE : 0;
+}
 
-		if (n < 0 && errno == EINTR)
+int sink_file_id(const struct sink *s, dev_t *dev, ino_t *ino)
+{
+	if (!s->has_id)
+		return 0;
+	*dev = s->dev;
+	*ino = s->ino;
+	return 1;
+}
+
+int sink_pipe_id(const struct sink *s, dev_t *dev, ino_t *ino)
+{
+	if (!s->is_pipe)
+		return 0;
+	*dev = s->dev;
+	*ino = s->ino;
+	return 1;
+}
+
+/* The whole of iov[0..n), or an error. A short write is continued and
+ * EAGAIN (a socket the application made non-blocking) waited out: the
+ * rest of a line never goes missing. Up to PIPE_BUF bytes a pipe takes
+ * all or nothing, so the line stays one atomic write. */
+static int write_iov(int fd, struct iovec *iov, int n)
+{
+	while (n > 0) {
+		ssize_t w = writev(fd, iov, n);
+
+		if (w < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			struct pollfd p = { .fd = fd, .events = POLLOUT };
+
+			if (poll(&p, 1, -1) < 0 && errno != EINTR)
+				return -1;
+			continue;
+		}
+		if (w <= 0)
 			return -1;
-		p += n;
-		len -= (size_t)n;
+		while (n > 0 && (size_t)w >= iov->iov_len) {
+			w -= (ssize_t)iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + w;
+			iov->iov_len -= (size_t)w;
+		}
 	}
 	return 0;
+}
+
+/* One line with its sequence number in place of the "sequence":0 that
+ * ocsf_header wrote, after a '\n' when the application shares the sink. */
+static int write_line(struct sink *s, char *p, size_t len, uint64_t seq)
+{
+	static const char key[] = "\"sequence\":0";
+	char num[24];
+	struct iovec iov[4];
+	char *at = memmem(p, len, key, sizeof key - 1);
+	int n = 0;
+
+	if (s->shared)
+		iov[n++] = (struct iovec){ "\n", 1 };
+	if (!at) {
+		iov[n++] = (struct iovec){ p, len };
+		return write_iov(s->fd, iov, n);
+	}
+	at += sizeof key - 2; /* the '0' */
+	iov[n++] = (struct iovec){ p, (size_t)(at - p) };
+	iov[n++] = (struct iovec){ num, (size_t)snprintf(num, sizeof num, "%llu",
+							 (unsigned long long)seq) };
+	iov[n++] = (struct iovec){ at + 1, len - (size_t)(at + 1 - p) };
+	return write_iov(s->fd, iov, n);
 }
 
 static uint64_t mono_ms(void)
@@ -109,7 +226,7 @@ static void write_all(struct sink *s, struct node *n, int *broken,
 	while (n) {
 		struct node *next = n->next;
 
-		if (*broken || write_line(s->fd, n->line, n->len) < 0) {
+		if (*broken || write_line(s, n->line, n->len, n->seq) < 0) {
 			*broken = 1;
 			(*errors)++;
 		}
@@ -117,6 +234,44 @@ static void write_all(struct sink *s, struct node *n, int *broken,
 		free(n);
 		n = next;
 	}
+}
+
+/* Appends a node with the next sequence number; the lock is held. */
+static void enqueue(struct sink *s, struct node *n, char *line, size_t len)
+{
+	n->next = NULL;
+	n->line = line;
+	n->len = len;
+	n->seq = ++s->seq;
+	*s->tail = n;
+	s->tail = &n->next;
+	s->queued_bytes += len;
+	s->queued_events++;
+	s->k.events++;
+}
+
+/* The writer's own report of new drops, queued behind what the tracer
+ * queued before it, so that the sequence stays in order; it does not
+ * count against the caps (one every SINK_REPORT_MS). The lock is held. */
+static void queue_drop_report(struct sink *s, uint64_t new_drops)
+{
+	struct ocsf_counters k = s->k;
+	struct node *n;
+	char *line;
+	size_t len;
+
+	s->reported_drops = s->k.dropped;
+	pthread_mutex_unlock(&s->lock);
+	line = ocsf_drops(s->ctx, ocsf_now_ms(), new_drops, &k, &len);
+	n = line ? malloc(sizeof *n) : NULL;
+	pthread_mutex_lock(&s->lock);
+	if (!n) {
+		free(line);
+		s->seq++;
+		s->k.dropped++;
+		return;
+	}
+	enqueue(s, n, line, len);
 }
 
 static void *writer(void *arg)
@@ -130,7 +285,6 @@ static void *writer(void *arg)
 	pthread_cond_broadcast(&s->done);
 	for (;;) {
 		struct node *batch;
-		struct ocsf_counters k;
 		uint64_t now, new_drops;
 
 		/* Waking for each event would cost the tracer a context
@@ -142,6 +296,12 @@ static void *writer(void *arg)
 		while (!s->stopping && s->queued_bytes < SINK_WAKE_BYTES)
 			if (pthread_cond_timedwait(&s->wake, &s->lock, &ts) == ETIMEDOUT)
 				break;
+		now = mono_ms();
+		new_drops = s->k.dropped - s->reported_drops;
+		if (new_drops > 0 && (now >= next_report || s->stopping))
+			queue_drop_report(s, new_drops);
+		if (now >= next_report)
+			next_report = now + SINK_REPORT_MS;
 		batch = s->head;
 		s->head = NULL;
 		s->tail = &s->head;
@@ -153,32 +313,14 @@ static void *writer(void *arg)
 
 		pthread_mutex_lock(&s->lock);
 		s->k.write_errors = errors;
-		now = mono_ms();
-		new_drops = s->k.dropped - s->reported_drops;
-		if (new_drops > 0 && (now >= next_report || s->stopping)) {
-			char *line;
-			size_t len;
-
-			s->reported_drops = s->k.dropped;
-			k = s->k;
-			pthread_mutex_unlock(&s->lock);
-			line = ocsf_drops(s->ctx, ocsf_now_ms(), new_drops, &k, &len);
-			if (line && (broken || write_line(s->fd, line, len) < 0)) {
-				broken = 1;
-				errors++;
-			}
-			free(line);
-			pthread_mutex_lock(&s->lock);
-			s->k.write_errors = errors;
-		}
-		if (now >= next_report)
-			next_report = now + SINK_REPORT_MS;
-		if (s->stopping && !s->head)
+		if (s->stopping && !s->head && s->k.dropped == s->reported_drops)
 			break;
 	}
 	{
+		/* Last: nothing is queued after stopping (sink_push drops). */
 		struct ocsf_counters k = s->k;
 		char detail[sizeof s->final_detail];
+		uint64_t seq = ++s->seq;
 		char *line;
 		size_t len;
 
@@ -187,7 +329,7 @@ static void *writer(void *arg)
 		k.peak_rss_kib = procfs_self_peak_rss_kib();
 		line = ocsf_lifecycle(s->ctx, ocsf_now_ms(), 4, detail, &k, &len);
 		if (line && !broken)
-			(void)write_line(s->fd, line, len);
+			(void)write_line(s, line, len, seq);
 		free(line);
 		pthread_mutex_lock(&s->lock);
 	}
@@ -220,24 +362,24 @@ pid_t sink_writer_tid(const struct sink *s)
 void sink_push(struct sink *s, char *line, size_t len)
 {
 	struct node *n = line ? malloc(sizeof *n) : NULL;
+	int finding = line && ocsf_line_is_finding(line, len);
+	size_t share = finding ? SINK_QUEUE_SHARE : SINK_QUEUE_SHARE - 1;
 
 	pthread_mutex_lock(&s->lock);
-	if (!n || s->stopping || s->queued_bytes + len > SINK_QUEUE_BYTES ||
-	    s->queued_events >= SINK_QUEUE_EVENTS) {
+	if (!n || s->stopping ||
+	    s->queued_bytes + len > SINK_QUEUE_BYTES / SINK_QUEUE_SHARE * share ||
+	    s->queued_events >= SINK_QUEUE_EVENTS / SINK_QUEUE_SHARE * share) {
+		/* Its number is used up: the gap shows the drop. */
+		s->seq++;
 		s->k.dropped++;
+		if (finding)
+			s->k.dropped_findings++;
 		pthread_mutex_unlock(&s->lock);
 		free(line);
 		free(n);
 		return;
 	}
-	n->next = NULL;
-	n->line = line;
-	n->len = len;
-	*s->tail = n;
-	s->tail = &n->next;
-	s->queued_bytes += len;
-	s->queued_events++;
-	s->k.events++;
+	enqueue(s, n, line, len);
 	if (s->queued_bytes >= SINK_WAKE_BYTES && s->queued_bytes - len < SINK_WAKE_BYTES)
 		pthread_cond_signal(&s->wake);
 	pthread_mutex_unlock(&s->lock);
@@ -289,8 +431,7 @@ void sink_close(struct sink *s, const char *detail, const struct ocsf_counters *
 		free(n->line);
 		free(n);
 	}
-	if (s->own_fd)
-		close(s->fd);
+	close(s->fd);
 	pthread_cond_destroy(&s->wake);
 	pthread_cond_destroy(&s->done);
 	pthread_mutex_destroy(&s->lock);

@@ -388,8 +388,9 @@ fi
 rc=0
 "$SENSOR" --cid="$CID" -- /bin/sh sh -c 'echo to-stdout; echo to-stderr >&2' >"$T/def.out" 2>"$T/def.err" || rc=$?
 if [ $rc = 0 ] && [ "$(cat "$T/def.out")" = to-stdout ] && grep -qx to-stderr "$T/def.err" &&
-	grep -v -x to-stderr "$T/def.err" >"$T/def.ev" && python3 "$EV" validate "$T/def.ev" $SCHEMA >/dev/null; then
-	ok "by default the events go to stderr, one JSON line each, beside the app's own lines"
+	grep -v -x -e to-stderr -e '' "$T/def.err" >"$T/def.ev" && python3 "$EV" validate "$T/def.ev" $SCHEMA >/dev/null &&
+	[ "$(grep -c '^{' "$T/def.err")" = "$(grep -c '^$' "$T/def.err")" ]; then
+	ok "by default the events go to stderr, one JSON line each after an empty line, beside the app's own lines"
 else
 	notok "events on stderr by default"
 	diag "$T/def.err"
