@@ -16,6 +16,7 @@
 #include "err.h"
 #include "exit_codes.h"
 #include "falconctl_opts.h"
+#include "layout.h"
 #include "log.h"
 #include "ocsf.h"
 #include "protect.h"
@@ -241,6 +242,9 @@ int main(int argc, char **argv)
 	s.argv = argv + dd + 2;
 	read_options(&s, argv + 1, (size_t)dd - 1);
 	hide_sink(&s, argv + 1, (size_t)dd - 1);
+	/* The launcher has removed it already; a sensor run by hand must not
+	 * hand the application its options (a --sink=file:PATH) either. */
+	unsetenv(FC_ENV_OPTS);
 	event_context(&s);
 	load_rules(&s);
 	task_context(&s);

@@ -4,7 +4,8 @@
 # pipelines, forks, vfork, threads and exec from a thread; signals, job
 # control and exit statuses the same as without the sensor; the sensor's
 # death taking the application with it (EXITKILL); the protections against
-# the application; hostile execve arguments; --seccomp=off; a stalled sink.
+# the application; hostile execve arguments; --seccomp=off; a stalled sink;
+# an application that blinds, cuts or looks for the event stream.
 # Where there is an untraced behaviour to compare with, the program runs
 # twice, natively and under the sensor, and the outputs must be identical.
 set -u
@@ -436,6 +437,152 @@ else
 	notok "a stalled sink: the harness failed"
 	diag "$T/stall.out"
 fi
+# ---------------------------------------------------------------------------
+# The event stream against an application that shares it (class 6): it
+# sets O_NONBLOCK on the shared stderr, fills the pipe, floods the queue,
+# writes half lines right before real attacks (reads of /etc/shadow:
+# sensitive-file-read), writes 64 KiB lines that never end while a
+# Finding longer than PIPE_BUF is written, and looks for the sink.
+if python3 - "$SENSOR" "$CID" "$APP" "$T/blind.stamp" >"$T/blind.out" 2>&1 <<'EOF'
+import json, os, subprocess, sys, threading
+sensor, cid, app, stamp = sys.argv[1:5]
+r, w = os.pipe()  # the log reader: stalled until the app has flooded
+p = subprocess.Popen([sensor, "--cid=" + cid, "--", app, "app", "blind", "12000", "10", stamp],
+                     stdout=subprocess.PIPE, stderr=w, stdin=subprocess.DEVNULL)
+os.close(w)
+chunks = []
+def drain():
+    while True:
+        c = os.read(r, 65536)
+        if not c:
+            return
+        chunks.append(c)
+reader = threading.Thread(target=drain)
+out = ""
+while not out.endswith("shadow reads: 20\n"):  # the sensor holds stdout too
+    l = p.stdout.readline().decode()
+    if not l:
+        break
+    out += l
+    if l == "flooded\n":
+        reader.start()
+if not reader.is_alive() and not chunks:
+    reader.start()
+rc = p.wait(timeout=60)
+reader.join(timeout=60)
+data = b"".join(chunks)
+print(out, end="")
+print("rc:", rc)
+lines = data.split(b"\n")
+events, broken = [], 0
+for l in lines:
+    if l.startswith(b"{"):
+        try:
+            events.append(json.loads(l))
+        except ValueError:
+            broken += 1
+stop = events[-1]
+un = stop["unmapped"]
+seqs = [e["metadata"]["sequence"] for e in events]
+finds = [e for e in events if e["class_uid"] == 2004]
+print("every event a whole line of its own:", broken == 0 and data.count(b'{"time"') == len(events))
+print("last is the Stop:", stop.get("activity_name") == "Stop", "write errors:", un["write_errors"])
+print("in sequence order:", seqs == sorted(seqs) and len(set(seqs)) == len(seqs))
+print("gaps are the drops:", stop["metadata"]["sequence"] - len(events) == un["dropped"],
+      "Stop counts:", stop["metadata"]["sequence"] == un["events"] + un["dropped"] + 1)
+print("activity dropped:", un["dropped"] > 0, "reported:", any(e["class_uid"] == 6008 for e in events))
+print("shadow Findings:", sum(1 for f in finds if f["finding_info"]["analytic"]["uid"] == "sensitive-file-read"),
+      "Findings dropped:", un["dropped_findings"])
+print("half lines ended by the next event:", sum(1 for l in lines if l.startswith(b"half-line-")) > 0)
+EOF
+then
+	cat >"$T/blind.want" <<'EOF'
+O_NONBLOCK on fd 2: ok
+pipe filled: yes
+flooded
+shadow reads: 20
+rc: 0
+every event a whole line of its own: True
+last is the Stop: True write errors: 0
+in sequence order: True
+gaps are the drops: True Stop counts: True
+activity dropped: True reported: True
+shadow Findings: 20 Findings dropped: 0
+half lines ended by the next event: True
+EOF
+	if cmp -s "$T/blind.want" "$T/blind.out"; then
+		ok "O_NONBLOCK on the shared stderr, a full pipe, a flood, half lines: every event whole and in order, drops counted, all 20 shadow-read Findings kept"
+	else
+		notok "the app blinds the event stream"
+		diff "$T/blind.want" "$T/blind.out" | sed 's/^/#   /'
+	fi
+else
+	notok "the app blinds the event stream: the harness failed"
+	diag "$T/blind.out"
+fi
+if python3 - "$SENSOR" "$CID" "$APP" "$(command -v grep)" >"$T/bigf.out" 2>&1 <<'EOF'
+import json, os, subprocess, sys, threading
+sensor, cid, app, grep = sys.argv[1:5]
+r, w = os.pipe()
+p = subprocess.Popen([sensor, "--cid=" + cid, "--", app, "app", "bigfinding", grep, "5"],
+                     stdout=subprocess.PIPE, stderr=w, stdin=subprocess.DEVNULL)
+os.close(w)
+chunks = []
+def drain():
+    while True:
+        c = os.read(r, 65536)
+        if not c:
+            return
+        chunks.append(c)
+reader = threading.Thread(target=drain)
+reader.start()
+out = p.stdout.readline().decode()
+rc = p.wait(timeout=60)
+reader.join(timeout=60)
+data = b"".join(chunks)
+print(out, end="")
+print("rc:", rc)
+# A Finding starts its own line (the '\n' before it) and is one write.
+finds = [l for l in data.split(b"\n") if l.startswith(b'{"time"') and b'"class_uid":2004' in l]
+ok = [json.loads(l) for l in finds]
+print("credential-search Findings:", sum(1 for f in ok if f["finding_info"]["analytic"]["uid"] == "credential-search"))
+print("each fits one atomic write, marked truncated:",
+      all(len(l) + 2 <= 4096 and f["unmapped"].get("truncated") and f["unmapped"]["untruncated_bytes"] > 4096
+          for l, f in zip(finds, ok)))
+print("argv kept in part:", all(len(f["unmapped"]["argv"]) >= 2 for f in ok))
+EOF
+then
+	printf 'grep runs: 5\nrc: 0\ncredential-search Findings: 5\neach fits one atomic write, marked truncated: True\nargv kept in part: True\n' >"$T/bigf.want"
+	if cmp -s "$T/bigf.want" "$T/bigf.out"; then
+		ok "a Finding with a 15 KiB argv, while the app writes 64 KiB half lines: cut to one atomic pipe write, marked truncated"
+	else
+		notok "a long Finding on a shared pipe"
+		diff "$T/bigf.want" "$T/bigf.out" | sed 's/^/#   /'
+	fi
+else
+	notok "a long Finding on a shared pipe: the harness failed"
+	diag "$T/bigf.out"
+fi
+# The sink's path reaches the app in SPY_SINK only (the app's argv is on
+# the sensor's command line too); FALCONCTL_OPTS as a hand-run would have it.
+SPY_SINK=$T/spy.ev FALCONCTL_OPTS="--cid=$CID --sink=file:$T/spy.ev" \
+	run spy -- "$APP" app spy
+cat >"$T/spy.want" <<'EOF'
+sensor cmdline read: yes
+sensor cmdline names the sink: no
+sensor environ: EACCES
+sensor fd links readable: 0
+FALCONCTL_OPTS in the app: no
+app fds on the sink file: 0
+EOF
+if cmp -s "$T/spy.want" "$T/spy.out"; then
+	ok "the app cannot find the sink: not in the sensor's cmdline, environ and fd links refused, no FALCONCTL_OPTS, no inherited fd"
+else
+	notok "the app finds the sink"
+	diff "$T/spy.want" "$T/spy.out" | sed 's/^/#   /'
+fi
+valid spy "spy: the events are OCSF"
+
 rc=0
 "$SENSOR" --cid="$CID" --sink=file:/nonexistent/dir/events -- /bin/sh sh -c 'exit 5' >"$T/badsink.out" 2>"$T/badsink.err" || rc=$?
 if [ $rc = 5 ] && grep -q 'WITHOUT the Falcon sensor (fail-open): cannot open the event sink' "$T/badsink.err"; then

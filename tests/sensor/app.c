@@ -1,6 +1,7 @@
 /* app.c: the application that tests/suite-sensor.sh runs under the sensor
  * (and natively, to compare): processes, threads, signals and job control
- * the tracer must keep correct, and attacks on the sensor it must stop.
+ * the tracer must keep correct, and attacks on the sensor it must stop,
+ * its event stream included (blind, bigfinding, spy).
  * Usage: app MODE [ARGS...]; it prints one line per fact and exits 0 when
  * it could run the mode. */
 #define _GNU_SOURCE
@@ -17,6 +18,7 @@
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -380,6 +382,188 @@ static int churn(int n, const char *truebin)
 	return 0;
 }
 
+/* ---- the event stream: the app shares the sensor's stderr. */
+
+/* Writes what fits without blocking (fd 2 is O_NONBLOCK); EAGAIN is
+ * the point of the attack, not an error. */
+static void spill(const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(STDERR_FILENO, p, n);
+
+		if (w <= 0)
+			return;
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+/* Reads /etc/shadow (sensitive-file-read), right after a half-written
+ * line when half is set. */
+static void read_shadow(int i, int half)
+{
+	char text[64];
+	int n = snprintf(text, sizeof text, "half-line-%d-no-newline", i);
+	int fd;
+
+	if (half)
+		spill(text, (size_t)n);
+	fd = open("/etc/shadow", O_RDONLY);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Blinding the event stream, against a log reader that the test stalls
+ * until "flooded" and then drains: makes the shared stderr non-blocking,
+ * fills the pipe with a line that never ends, floods the sensor's queue
+ * with cheap events (opens of stamp for writing), reads /etc/shadow
+ * `findings` times while the queue is full, then as many times again,
+ * each right after a half-written line, while the reader drains. The
+ * sensor must keep every Finding whole and in order, and count what it
+ * drops. */
+static int blind(int opens, int findings, const char *stamp)
+{
+	static char fill[4096];
+	size_t filled = 0;
+	ssize_t w;
+
+	memset(fill, 'G', sizeof fill);
+	printf("O_NONBLOCK on fd 2: %s\n",
+	       result(fcntl(STDERR_FILENO, F_SETFL,
+			    fcntl(STDERR_FILENO, F_GETFL) | O_NONBLOCK)));
+	while ((w = write(STDERR_FILENO, fill, sizeof fill)) > 0)
+		filled += (size_t)w;
+	printf("pipe filled: %s\n", filled > 0 && errno == EAGAIN ? "yes" : "no");
+	for (int i = 0; i < opens; i++) {
+		int fd = open(stamp, O_WRONLY | O_CREAT, 0600);
+
+		if (fd >= 0)
+			close(fd);
+	}
+	for (int i = 0; i < findings; i++)
+		read_shadow(i, 0);
+	printf("flooded\n");
+	fflush(stdout);
+	sleep_ms(300);
+	for (int i = 0; i < findings; i++) {
+		read_shadow(i, 1);
+		sleep_ms(5);
+	}
+	printf("shadow reads: %d\n", 2 * findings);
+	fflush(stdout);
+	return 0;
+}
+
+static volatile int flooding = 1;
+
+static void *flood(void *arg)
+{
+	static char junk[65536];
+
+	(void)arg;
+	memset(junk, 'x', sizeof junk);
+	while (flooding)
+		if (write(STDERR_FILENO, junk, sizeof junk) < 0 && errno != EINTR)
+			break;
+	return NULL;
+}
+
+/* While a thread writes 64 KiB lines that never end to the shared stderr,
+ * runs grep with an argv of ~15 KiB `times` times: each is a Finding
+ * (credential-search) far longer than PIPE_BUF, which the sensor must
+ * cut to one atomic write. */
+static int big_finding(const char *grep, int times)
+{
+	char *av[64];
+	char args[50][300];
+	pthread_t t;
+	int n = 0;
+
+	av[n++] = "grep";
+	av[n++] = "-qs";
+	av[n++] = "id_rsa";
+	for (int i = 0; i < 50; i++) {
+		memset(args[i], 'a' + i % 26, sizeof args[i] - 1);
+		args[i][sizeof args[i] - 1] = '\0';
+		av[n++] = args[i];
+	}
+	av[n] = NULL;
+	pthread_create(&t, NULL, flood, NULL);
+	for (int i = 0; i < times; i++) {
+		pid_t c = fork();
+		int st;
+
+		if (c == 0) {
+			execv(grep, av);
+			_exit(127);
+		}
+		waitpid(c, &st, 0);
+	}
+	flooding = 0;
+	pthread_join(t, NULL);
+	printf("grep runs: %d\n", times);
+	return 0;
+}
+
+/* What the app can learn about the sink from the sensor (its parent).
+ * The sink's path comes in SPY_SINK, not on the command line, which is
+ * the sensor's too. */
+static int spy(void)
+{
+	const char *sink = getenv("SPY_SINK");
+	pid_t s = getppid();
+	char path[300], buf[65536], link[256];
+	size_t n = 0, readable = 0, on_sink = 0;
+	struct stat sst, st;
+	ssize_t r;
+	struct dirent *d;
+	DIR *dir;
+	int fd;
+
+	if (!sink || stat(sink, &sst) < 0)
+		return 2;
+	snprintf(path, sizeof path, "/proc/%d/cmdline", (int)s);
+	fd = open(path, O_RDONLY);
+	while (fd >= 0 && n < sizeof buf && (r = read(fd, buf + n, sizeof buf - n)) > 0)
+		n += (size_t)r;
+	if (fd >= 0)
+		close(fd);
+	printf("sensor cmdline read: %s\n", n > 0 ? "yes" : "no");
+	printf("sensor cmdline names the sink: %s\n",
+	       memmem(buf, n, sink, strlen(sink)) ? "yes" : "no");
+	snprintf(path, sizeof path, "/proc/%d/environ", (int)s);
+	fd = open(path, O_RDONLY);
+	printf("sensor environ: %s\n", result(fd));
+	if (fd >= 0)
+		close(fd);
+	snprintf(path, sizeof path, "/proc/%d/fd", (int)s);
+	dir = opendir(path);
+	while (dir && (d = readdir(dir))) {
+		char fdpath[600];
+
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(fdpath, sizeof fdpath, "%s/%s", path, d->d_name);
+		if (readlink(fdpath, link, sizeof link) >= 0)
+			readable++;
+		if (stat(fdpath, &st) == 0)
+			readable++;
+	}
+	if (dir)
+		closedir(dir);
+	printf("sensor fd links readable: %zu\n", readable);
+	printf("FALCONCTL_OPTS in the app: %s\n", getenv("FALCONCTL_OPTS") ? "yes" : "no");
+	dir = opendir("/proc/self/fd");
+	while (dir && (d = readdir(dir)))
+		if (d->d_name[0] != '.' && fstat(atoi(d->d_name), &st) == 0 &&
+		    st.st_dev == sst.st_dev && st.st_ino == sst.st_ino)
+			on_sink++;
+	if (dir)
+		closedir(dir);
+	printf("app fds on the sink file: %zu\n", on_sink);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -394,6 +578,12 @@ int main(int argc, char **argv)
 		return queued_signal();
 	if (strcmp(mode, "attack") == 0)
 		return attack();
+	if (strcmp(mode, "blind") == 0 && argc > 4)
+		return blind(atoi(argv[2]), atoi(argv[3]), argv[4]);
+	if (strcmp(mode, "bigfinding") == 0 && argc > 3)
+		return big_finding(argv[2], atoi(argv[3]));
+	if (strcmp(mode, "spy") == 0)
+		return spy();
 	if (strcmp(mode, "peek") == 0 && argc > 2) {
 		/* What the kernel alone allows against pid: no filter here. */
 		pid_t s = (pid_t)atoi(argv[2]);

@@ -247,11 +247,56 @@ static void test_events(void)
 	free(line);
 }
 
+/* The caps that keep a Finding within one atomic pipe write: strings cut
+ * at a UTF-8 boundary, arrays keep their first strings, names never cut,
+ * every cut counted, the line still valid JSON. */
+static void test_caps(void)
+{
+	static const char euro8[] = "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"; /* 9 bytes */
+	struct ocsf_ctx c = { .cid = "0123456789abcdef0123456789abcdef-12", .version = "0.1.0" };
+	struct ocsf_counters k = { 0 };
+	struct jout j;
+	size_t len;
+	char *line;
+
+	jout_init(&j, 4096);
+	jout_set_caps(&j, 4, 2);
+	jout_obj_begin(&j);
+	jout_kstr(&j, "a_long_member_name", "abcdefgh");
+	jout_key(&j, "euro");
+	jout_bytes(&j, euro8, sizeof euro8 - 1);
+	jout_karr(&j, "argv");
+	jout_str(&j, "1");
+	jout_str(&j, "2");
+	jout_str(&j, "3");
+	jout_str(&j, "4");
+	jout_arr_end(&j);
+	jout_kstr(&j, "after", "ok");
+	jout_obj_end(&j);
+	CHECK(j.cut == 4, "caps: one cut string, one cut at a boundary, two items left out (%zu)",
+	      j.cut);
+	line = jout_take_line(&j, &len);
+	unit_streq(line, "{\"a_long_member_name\":\"abcd\",\"euro\":\"\xe2\x82\xac\","
+		   "\"argv\":[\"1\",\"2\"],\"after\":\"ok\"}\n",
+		   "caps: strings cut whole characters, arrays keep their first items, names whole");
+	free(line);
+
+	line = ocsf_lifecycle(&c, 1, 3, "start", &k, &len);
+	CHECK(line && !ocsf_line_is_finding(line, len), "a lifecycle line is not a Finding");
+	CHECK(line && strstr(line, "\"sequence\":0"), "a line leaves its number to the sink");
+	free(line);
+	CHECK(ocsf_line_is_finding("{\"time\":1,\"category_uid\":2,\"x\":1}\n", 34),
+	      "a line of category 2 is a Finding");
+	CHECK(!ocsf_line_is_finding("{\"time\":1,\"category_uid\":20}\n", 29),
+	      "category 20 is not 2");
+}
+
 int main(void)
 {
 	test_strings();
 	test_structure();
 	test_utf8_exhaustive();
 	test_events();
+	test_caps();
 	return unit_done();
 }
