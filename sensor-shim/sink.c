@@ -266,9 +266,11 @@ static void queue_drop_report(struct sink *s, uint64_t new_drops)
 	n = line ? malloc(sizeof *n) : NULL;
 	pthread_mutex_lock(&s->lock);
 	if (!n) {
+		/* The report is lost too: counted, and not retried. */
 		free(line);
 		s->seq++;
 		s->k.dropped++;
+		s->reported_drops = s->k.dropped;
 		return;
 	}
 	enqueue(s, n, line, len);

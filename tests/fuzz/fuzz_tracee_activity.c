@@ -94,10 +94,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (observe(&ev, &who, &ws, &o) == 0) {
 		v = verdict_for(&rs, FC_MODE_PREVENT, &o.a);
 		check_line(ocsf_activity(&c, &o.a, v.kind != VERDICT_ALLOW, &len), len);
-		for (size_t i = 0; i < v.n_match; i++)
-			check_line(ocsf_finding(&c, &rs.rules[v.match[i]], &o.a,
-						verdict_applies(&rs.rules[v.match[i]],
-								FC_MODE_PREVENT), &len), len);
+		/* As on a shared stderr: the Finding must fit one pipe write. */
+		c.finding_max = (data[1] & 4) ? 4076 : 0;
+		for (size_t i = 0; i < v.n_match; i++) {
+			char *f = ocsf_finding(&c, &rs.rules[v.match[i]], &o.a,
+					       verdict_applies(&rs.rules[v.match[i]],
+							       FC_MODE_PREVENT), &len);
+
+			if (f && c.finding_max && len > c.finding_max)
+				abort();
+			check_line(f, len);
+		}
 		observation_done(&o);
 	}
 	if (ev.spec->decoder == DEC_EXECVE || ev.spec->decoder == DEC_EXECVEAT)
