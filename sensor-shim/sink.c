@@ -63,7 +63,7 @@ static int open_stderr(struct sink *s)
 	int fl = fcntl(STDERR_FILENO, F_GETFL), fd = -1;
 
 	if (fl < 0 || fstat(STDERR_FILENO, &st) < 0)
-		return -1;
+		return -1; /* no stderr */
 	if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
 		fd = open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 		if (fd >= 0 && fcntl(fd, F_SETFL, 0) < 0) {
@@ -93,14 +93,10 @@ struct sink *sink_open(const char *spec, const struct ocsf_ctx *ctx,
 	if (!s)
 		return fc_fail(e, FC_ERR_SYSTEM, "out of memory"), NULL;
 	if (strcmp(spec, "stderr") == 0) {
+		/* Without a stderr (-1) the events are write errors, as they
+		 * always were: the sensor still protects the application. */
 		s->shared = 1;
 		s->fd = open_stderr(s);
-		if (s->fd < 0) {
-			free(s);
-			return fc_fail(e, FC_ERR_SYSTEM, "cannot write events to stderr: "
-				       "%s; give the sensor a stderr or use --sink=file:PATH",
-				       strerror(errno)), NULL;
-		}
 	} else if (strncmp(spec, "file:", 5) == 0 && spec[5]) {
 		s->fd = open(spec + 5, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY,
 			     0600);
@@ -433,7 +429,8 @@ void sink_close(struct sink *s, const char *detail, const struct ocsf_counters *
 		free(n->line);
 		free(n);
 	}
-	close(s->fd);
+	if (s->fd >= 0)
+		close(s->fd);
 	pthread_cond_destroy(&s->wake);
 	pthread_cond_destroy(&s->done);
 	pthread_mutex_destroy(&s->lock);
