@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -384,13 +385,18 @@ static int churn(int n, const char *truebin)
 
 /* ---- the event stream: the app shares the sensor's stderr. */
 
-/* Writes what fits without blocking (fd 2 is O_NONBLOCK); EAGAIN is
- * the point of the attack, not an error. */
+/* Writes all of p to the non-blocking fd 2, waiting for room: the half
+ * line must be in the pipe before the event that follows it. */
 static void spill(const char *p, size_t n)
 {
 	while (n > 0) {
 		ssize_t w = write(STDERR_FILENO, p, n);
+		struct pollfd pf = { .fd = STDERR_FILENO, .events = POLLOUT };
 
+		if (w < 0 && errno == EAGAIN) {
+			poll(&pf, 1, 1000);
+			continue;
+		}
 		if (w <= 0)
 			return;
 		p += w;
