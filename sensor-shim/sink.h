@@ -22,9 +22,14 @@
  *   split when the pipe fills during its write.
  * - The sink numbers the lines (metadata.sequence) in the order it queues
  *   them and writes them in that order; a dropped line consumes its
- *   number, so every gap is a counted drop. When the queue is full, room
- *   is kept for Findings: other events may fill only SINK_QUEUE_SHARE of it.
- * The sink fd is O_CLOEXEC: the application never has it. */
+ *   number, so every gap is a counted drop, and the Stop's number is
+ *   events + dropped + 1 (events counts the drop reports too). When the
+ *   queue fills, room is kept for Findings: other events may fill only
+ *   (SINK_QUEUE_SHARE - 1) / SINK_QUEUE_SHARE of it.
+ * The sink fd is O_CLOEXEC: the application never has it. Not closed
+ * here: a root application can open its /proc/self/fd/2 for reading and
+ * take lines out of the pipe (sink_pipe_id is for the policy that refuses
+ * that open). */
 #ifndef FC_SINK_H
 #define FC_SINK_H
 
@@ -39,7 +44,7 @@
 #define SINK_REPORT_MS 10000U
 #define SINK_FLUSH_MS 100U          /* the longest a line waits in the queue */
 #define SINK_WAKE_BYTES (64U << 10) /* ... unless this much is queued */
-#define SINK_QUEUE_SHARE 4U         /* events other than Findings: 3/4 of it */
+#define SINK_QUEUE_SHARE 4U         /* other events than Findings: 3/4 of it */
 /* A Finding line's most bytes on a shared sink: one atomic pipe write of
  * PIPE_BUF with the leading '\n' and the sequence number's 20 digits
  * (the line is built with one, "0"). */
