@@ -8,8 +8,10 @@
 #      cannot do it and the case is skipped, with the reason;
 #   2. under --mode=detect and 3. under --mode=prevent: the Findings the
 #      table names must be there, and the effect as the table says.
-# Every run has its own PID namespace (a fork bomb or kill(-1) stays in
-# it), in one of three layouts (the table's "layout"):
+# Every run has its own PID namespace and session (a fork bomb, kill(-1)
+# or kill(0) stays in it; without setsid the namespace's processes would
+# share a group with timeout(1) and unshare(1) outside it), in one of three
+# layouts (the table's "layout"):
 #   pid1    the sensor (natively: the decoy) is PID 1;
 #   init    catatonit is PID 1 and the sensor its child (ECS with
 #           initProcessEnabled): for the attacks on the sensor, which PID 1
@@ -172,7 +174,7 @@ run() {
 	esac
 	rm -f "$T/$name.ev"
 	EV_TOKEN=$TOKEN EV_PORT=$PORT EV_MARK=$T/run/mark \
-		timeout -s KILL 120 unshare --pid --fork --mount-proc --kill-child \
+		timeout -s KILL 120 unshare --pid --fork --mount-proc --kill-child setsid \
 		${init[@]+"${init[@]}"} "${cmd[@]}" >"$T/$name.out" 2>"$T/$name.err" </dev/null || rc=$?
 	echo "$rc" >"$T/$name.rc"
 	effect_of "$name" >"$T/$name.effect"

@@ -246,14 +246,21 @@ static int wait_exit(pid_t pid)
 /* Read a child's output from rfd, reap it, and say whether it printed want. */
 static int output_has(int rfd, pid_t pid, const char *want)
 {
-	char buf[8192];
+	/* Room for the echo of many-args' 128 KiB of arguments. */
+	size_t cap = 512 * 1024;
+	char *buf = malloc(cap);
+	int found;
 
-	drain(rfd, buf, sizeof buf);
+	if (!buf)
+		die("out of memory");
+	drain(rfd, buf, cap);
 	close(rfd);
 	wait_exit(pid);
 	if (*buf)
 		say("# output: %.200s\n", buf);
-	return strstr(buf, want) != NULL;
+	found = strstr(buf, want) != NULL;
+	free(buf);
+	return found;
 }
 
 /* ---------------------------------------------------------------------
@@ -1713,6 +1720,10 @@ static void a_signal(int argc, char **argv)
 		/* Out of the sensor's group first, then the group. */
 		pid_t pg = getpgid(sensor_pid);
 
+		if (pg <= 1) {
+			/* 0: a group outside our PID namespace; 1: init's. */
+			die("the sensor's process group %d is not one to signal", (int)pg);
+		}
 		report("setpgid", syscall(SYS_setpgid, 0, 0), errno);
 		rc = syscall(SYS_kill, -pg, sig);
 	} else if (!strcmp(argv[1], "pgrp0")) {
@@ -1722,6 +1733,8 @@ static void a_signal(int argc, char **argv)
 
 		if (pipe(go) < 0)
 			die("pipe: %s", strerror(errno));
+		if (sig != SIGKILL)
+			die("pgrp0 takes KILL only (a stopped child would never be reaped)");
 		child = fork();
 		if (child == 0) {
 			if (read(go[0], &c, 1) != 1)
@@ -1733,9 +1746,9 @@ static void a_signal(int argc, char **argv)
 		report("setpgid", syscall(SYS_setpgid, 0, 0), errno);
 		if (write(go[1], &c, 1) < 0)
 			die("go: %s", strerror(errno));
-		rc = wait_exit(child) == 0 || sig == SIGSTOP ? 0 : -1;
-		if (sig == SIGSTOP)
-			kill(child, SIGKILL);
+		/* The group includes the child itself: killed by its own signal. */
+		int st = wait_exit(child);
+		rc = st == 0 || st == 128 + sig ? 0 : -1;
 	} else if (!strcmp(argv[1], "pidfd") || !strcmp(argv[1], "procfd")) {
 		char path[64];
 		long fd;
@@ -1949,6 +1962,8 @@ static int decoy(void)
 	int st;
 	pid_t pid;
 
+	/* Its own process group, as catatonit gives the sensor. */
+	setpgid(0, 0);
 	if (pthread_create(&th, NULL, decoy_thread, NULL))
 		die("pthread_create failed");
 	pid = fork();
