@@ -1827,7 +1827,7 @@ static void a_sched(int argc, char **argv)
 	long rc = -1;
 	int hit = 0;
 
-	need(argc, 2, "sched prlimit|nice|nice-user|affinity|idle|ioprio|oom|ptrace");
+	need(argc, 2, "sched prlimit|nice|nice-user|affinity|idle|ioprio|oom|setpgid|ptrace");
 	if (!strcmp(argv[1], "prlimit")) {
 		struct rlimit rl = { 1, 1 };
 
@@ -1869,6 +1869,14 @@ static void a_sched(int argc, char **argv)
 		report("openat", fd, errno);
 		rc = fd >= 0 ? write((int)fd, "1000\n", 5) : -1;
 		hit = rc == 5;
+	} else if (!strcmp(argv[1], "setpgid")) {
+		/* Into the sensor's group, from a group of our own: then a
+		 * kill(0) of ours, or the group's job control, reaches it. */
+		pid_t pg = getpgid(sensor_pid);
+
+		report("setpgid-own", syscall(SYS_setpgid, 0, 0), errno);
+		rc = pg > 1 ? syscall(SYS_setpgid, 0, pg) : -1;
+		hit = rc == 0 && getpgrp() == pg;
 	} else if (!strcmp(argv[1], "ptrace")) {
 		int st;
 
