@@ -66,6 +66,12 @@ SYS_BIN=/usr/local/bin/falcon-ev-$$
 SYS_LOG=/var/log/falcon-ev-$$.log
 # shellcheck disable=SC2317 # called by the trap
 cleanup() {
+	# The listener ended here, and waited for, so that bash reports no
+	# "Killed" job; runtime_cleanup kills whatever else is left.
+	if [ -n "${echo_pid:-}" ]; then
+		kill "$echo_pid" 2>/dev/null
+		wait "$echo_pid" 2>/dev/null
+	fi
 	rm -f "$SYS_ETC"* "$SYS_BIN"* "$SYS_LOG"*
 	# B holds a hard link of /etc/shadow: never kept.
 	rm -rf "$B"
@@ -113,7 +119,8 @@ fi
 # Started directly (not through py) so that $! is the server itself, and
 # off the suite's stdout, which tests/run reads to its end.
 "$PYTHON" -S tests/evasions/echo_server.py "$T/echo.ready" "$PORT" "$PORT_OK" >"$T/echo.err" 2>&1 &
-jobs_to_kill+=($!)
+echo_pid=$!
+jobs_to_kill+=("$echo_pid")
 for _ in $(seq 50); do [ -e "$T/echo.ready" ] && break; sleep 0.1; done
 if [ ! -e "$T/echo.ready" ]; then
 	echo "not ok - evasions: the echo listener did not start on 127.0.0.1:$PORT and :$PORT_OK"
@@ -228,11 +235,14 @@ show() {
 	fi
 }
 
-# why NAME: the native run's last RESULT line and exit, for a SKIP.
+# why NAME: for a SKIP, the native run's first diagnostic (evasion.c says
+# there why the machine cannot: no IA32 entry, no x32 ABI), its last
+# RESULT line and its exit.
 why() {
-	local r
-	r=$(grep -E '^(RESULT|# int)' "$T/$1.out" | tail -n 1)
-	printf '%s, exit %s, effect %s' "${r:-no RESULT line}" "$(cat "$T/$1.rc")" "$(cat "$T/$1.effect")"
+	local d r
+	d=$(sed -n 's/^# //p' "$T/$1.out" | head -n 1)
+	r=$(grep '^RESULT' "$T/$1.out" | tail -n 1)
+	printf '%s%s, exit %s, effect %s' "${d:+$d; }" "${r:-no RESULT line}" "$(cat "$T/$1.rc")" "$(cat "$T/$1.effect")"
 }
 
 # sensed ID CLASS MODE FINDINGS WANT: the verdict of one sensor run.

@@ -945,7 +945,11 @@ static void a_x32_open(int argc, char **argv)
 {
 	need(argc, 2, "x32-open PATH");
 	long fd = syscall(X32_BIT | SYS_openat, AT_FDCWD, argv[1], O_RDONLY | O_CLOEXEC);
-	judge_open("x32-openat", fd, errno);
+	int err = errno;
+
+	if (fd < 0 && err == ENOSYS)
+		say("# x32 syscall: ENOSYS, no x32 ABI in this kernel (CONFIG_X86_X32_ABI)\n");
+	judge_open("x32-openat", fd, err);
 }
 
 /* ---------------------------------------------------------------------
