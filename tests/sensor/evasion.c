@@ -1703,75 +1703,121 @@ static void judge_signal(struct probe *p, int sig, long rc)
 		kill(sensor_pid, SIGCONT);
 }
 
-/* kill|tkill|tgkill|pgrp|pgrp0|pidfd|procfd|sigqueue SIGNAL */
+/* The ways to signal the sensor: each returns the syscall's answer with
+ * errno as the syscall left it. */
+static long sig_kill(int sig)
+{
+	return syscall(SYS_kill, sensor_pid, sig);
+}
+
+static long sig_tkill(int sig)
+{
+	return syscall(SYS_tkill, sensor_thread(), sig);
+}
+
+static long sig_tgkill(int sig)
+{
+	return syscall(SYS_tgkill, sensor_pid, sensor_thread(), sig);
+}
+
+/* Out of the sensor's group first (we share it), then the group. */
+static long sig_pgrp(int sig)
+{
+	pid_t pg = getpgid(sensor_pid);
+
+	if (pg <= 1) {
+		/* 0: a group outside our PID namespace; 1: init's. */
+		die("the sensor's process group %d is not one to signal", (int)pg);
+	}
+	report("setpgid", syscall(SYS_setpgid, 0, 0), errno);
+	return syscall(SYS_kill, -pg, sig);
+}
+
+/* A child left in the sensor's group signals "its own group" (kill(0)),
+ * which names no pid at all. */
+static long sig_pgrp0(int sig)
+{
+	int go[2], st;
+	char c = 'g';
+	pid_t child;
+
+	if (sig != SIGKILL)
+		die("pgrp0 takes KILL only (a stopped child would never be reaped)");
+	if (pipe(go) < 0)
+		die("pipe: %s", strerror(errno));
+	child = fork();
+	if (child == 0) {
+		if (read(go[0], &c, 1) != 1)
+			_exit(1);
+		long r = syscall(SYS_kill, 0, sig);
+		report("kill-0", r, errno);
+		_exit(r == 0 ? 0 : 1);
+	}
+	report("setpgid", syscall(SYS_setpgid, 0, 0), errno);
+	if (write(go[1], &c, 1) < 0)
+		die("go: %s", strerror(errno));
+	/* The group includes the child itself: killed by its own signal. */
+	st = wait_exit(child);
+	errno = EPERM;
+	return st == 0 || st == 128 + sig ? 0 : -1;
+}
+
+static long sig_pidfd(int sig)
+{
+	long fd = syscall(SYS_pidfd_open, sensor_pid, 0);
+
+	report("pidfd_open", fd, errno);
+	return syscall(SYS_pidfd_send_signal, (int)fd, sig, NULL, 0);
+}
+
+/* An fd of the /proc/PID directory is a pidfd for pidfd_send_signal. */
+static long sig_procfd(int sig)
+{
+	char path[64];
+	long fd;
+
+	snprintf(path, sizeof path, "/proc/%d", (int)sensor_pid);
+	fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	report("openat-proc", fd, errno);
+	return syscall(SYS_pidfd_send_signal, (int)fd, sig, NULL, 0);
+}
+
+static long sig_sigqueue(int sig)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof si);
+	si.si_code = SI_QUEUE;
+	si.si_pid = getpid();
+	return syscall(SYS_rt_sigqueueinfo, sensor_pid, sig, &si);
+}
+
+static const struct {
+	const char *name;
+	long (*send)(int sig);
+} signal_ways[] = {
+	{ "kill", sig_kill }, { "tkill", sig_tkill }, { "tgkill", sig_tgkill },
+	{ "pgrp", sig_pgrp }, { "pgrp0", sig_pgrp0 }, { "pidfd", sig_pidfd },
+	{ "procfd", sig_procfd }, { "sigqueue", sig_sigqueue },
+};
+
+/* signal WAY KILL|STOP: the sensor signalled that way, then judged. */
 static void a_signal(int argc, char **argv)
 {
 	struct probe p;
+	size_t i;
+	long rc;
 	int sig;
-	long rc = -1;
-	pid_t child = -1;
 
-	need(argc, 3, "signal HOW KILL|STOP");
+	need(argc, 3, "signal kill|tkill|tgkill|pgrp|pgrp0|pidfd|procfd|sigqueue KILL|STOP");
 	sig = signum(argv[2]);
-	probe_start(&p);
-	if (!strcmp(argv[1], "kill")) {
-		rc = syscall(SYS_kill, sensor_pid, sig);
-	} else if (!strcmp(argv[1], "tkill")) {
-		rc = syscall(SYS_tkill, sensor_thread(), sig);
-	} else if (!strcmp(argv[1], "tgkill")) {
-		rc = syscall(SYS_tgkill, sensor_pid, sensor_thread(), sig);
-	} else if (!strcmp(argv[1], "pgrp")) {
-		/* Out of the sensor's group first, then the group. */
-		pid_t pg = getpgid(sensor_pid);
-
-		if (pg <= 1) {
-			/* 0: a group outside our PID namespace; 1: init's. */
-			die("the sensor's process group %d is not one to signal", (int)pg);
-		}
-		report("setpgid", syscall(SYS_setpgid, 0, 0), errno);
-		rc = syscall(SYS_kill, -pg, sig);
-	} else if (!strcmp(argv[1], "pgrp0")) {
-		/* A child left in the sensor's group signals "its own group". */
-		int go[2];
-		char c = 'g';
-
-		if (pipe(go) < 0)
-			die("pipe: %s", strerror(errno));
-		if (sig != SIGKILL)
-			die("pgrp0 takes KILL only (a stopped child would never be reaped)");
-		child = fork();
-		if (child == 0) {
-			if (read(go[0], &c, 1) != 1)
-				_exit(1);
-			long r = syscall(SYS_kill, 0, sig);
-			report("kill-0", r, errno);
-			_exit(r == 0 ? 0 : 1);
-		}
-		report("setpgid", syscall(SYS_setpgid, 0, 0), errno);
-		if (write(go[1], &c, 1) < 0)
-			die("go: %s", strerror(errno));
-		/* The group includes the child itself: killed by its own signal. */
-		int st = wait_exit(child);
-		rc = st == 0 || st == 128 + sig ? 0 : -1;
-	} else if (!strcmp(argv[1], "pidfd") || !strcmp(argv[1], "procfd")) {
-		char path[64];
-		long fd;
-
-		snprintf(path, sizeof path, "/proc/%d", (int)sensor_pid);
-		fd = !strcmp(argv[1], "pidfd") ? syscall(SYS_pidfd_open, sensor_pid, 0) :
-			syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		report(argv[1], fd, errno);
-		rc = syscall(SYS_pidfd_send_signal, (int)fd, sig, NULL, 0);
-	} else if (!strcmp(argv[1], "sigqueue")) {
-		siginfo_t si;
-
-		memset(&si, 0, sizeof si);
-		si.si_code = SI_QUEUE;
-		si.si_pid = getpid();
-		rc = syscall(SYS_rt_sigqueueinfo, sensor_pid, sig, &si);
-	} else {
+	for (i = 0; i < sizeof signal_ways / sizeof signal_ways[0]; i++)
+		if (!strcmp(argv[1], signal_ways[i].name))
+			break;
+	if (i == sizeof signal_ways / sizeof signal_ways[0])
 		die("signal: unknown way %s", argv[1]);
-	}
+	probe_start(&p);
+	rc = signal_ways[i].send(sig);
 	report(argv[1], rc, errno);
 	judge_signal(&p, sig, rc);
 }
@@ -1824,78 +1870,135 @@ static void a_fsetown(int argc, char **argv)
 	judge_signal(&p, SIGKILL, rc);
 }
 
-/* Starving or weakening the sensor: each call, then a read-back where a
- * syscall can read it (no /proc open of the sensor: that is refused). */
+/* Starving or weakening the sensor: each way reports its call, reads the
+ * change back where a syscall can (no /proc open of the sensor: that is
+ * refused) and says whether it took. */
+static int weak_prlimit(void)
+{
+	struct rlimit rl = { 1, 1 };
+	long rc = syscall(SYS_prlimit64, sensor_pid, RLIMIT_CPU, &rl, NULL);
+
+	return report("prlimit", rc, errno);
+}
+
+static int weak_nice(int user)
+{
+	long rc = syscall(SYS_setpriority, user ? PRIO_USER : PRIO_PROCESS, user ? 0 : sensor_pid, 19);
+	int now;
+
+	report("setpriority", rc, errno);
+	now = getpriority(PRIO_PROCESS, (id_t)sensor_pid);
+	say("# the sensor's nice value: %d\n", now);
+	return rc == 0 && now == 19;
+}
+
+static int weak_nice_process(void)
+{
+	return weak_nice(0);
+}
+
+/* PRIO_USER 0: every process of our uid in our PID namespace. */
+static int weak_nice_user(void)
+{
+	return weak_nice(1);
+}
+
+static int weak_affinity(void)
+{
+	cpu_set_t set;
+	long rc;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	rc = syscall(SYS_sched_setaffinity, sensor_pid, sizeof set, &set);
+	report("sched_setaffinity", rc, errno);
+	CPU_ZERO(&set);
+	sched_getaffinity(sensor_pid, sizeof set, &set);
+	say("# the sensor's CPUs: %d\n", CPU_COUNT(&set));
+	return rc == 0 && CPU_COUNT(&set) == 1;
+}
+
+static int weak_idle(void)
+{
+	struct sched_param sp = { 0 };
+	long rc = syscall(SYS_sched_setscheduler, sensor_pid, SCHED_IDLE, &sp);
+
+	report("sched_setscheduler", rc, errno);
+	return rc == 0 && sched_getscheduler(sensor_pid) == SCHED_IDLE;
+}
+
+static int weak_ioprio(void)
+{
+	int prio = IOPRIO_PRIO_VALUE(IOPRIO_CLASS_IDLE, 0);
+	long rc = syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, sensor_pid, prio);
+
+	report("ioprio_set", rc, errno);
+	return rc == 0 && syscall(SYS_ioprio_get, IOPRIO_WHO_PROCESS, sensor_pid) == prio;
+}
+
+/* The OOM killer's first choice. */
+static int weak_oom(void)
+{
+	char path[64];
+	long fd, n;
+
+	snprintf(path, sizeof path, "/proc/%d/oom_score_adj", (int)sensor_pid);
+	fd = syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CLOEXEC);
+	report("openat", fd, errno);
+	n = fd >= 0 ? write((int)fd, "1000\n", 5) : -1;
+	report("write", n, errno);
+	return n == 5;
+}
+
+/* Into the sensor's group, from a group of our own: then a kill(0) of
+ * ours, or the group's job control, reaches it. */
+static int weak_setpgid(void)
+{
+	pid_t pg = getpgid(sensor_pid);
+	long rc;
+
+	report("setpgid-own", syscall(SYS_setpgid, 0, 0), errno);
+	if (pg <= 1)
+		die("the sensor's process group %d is not one to join", (int)pg);
+	rc = syscall(SYS_setpgid, 0, pg);
+	report("setpgid", rc, errno);
+	return rc == 0 && getpgrp() == pg;
+}
+
+static int weak_ptrace(void)
+{
+	long rc = syscall(SYS_ptrace, PTRACE_ATTACH, sensor_pid, NULL, NULL);
+	int st;
+
+	report("ptrace-attach", rc, errno);
+	if (rc != 0)
+		return 0;
+	waitpid(sensor_pid, &st, __WALL);
+	syscall(SYS_ptrace, PTRACE_DETACH, sensor_pid, NULL, NULL);
+	return 1;
+}
+
+static const struct {
+	const char *name;
+	int (*weaken)(void);
+} weaken_ways[] = {
+	{ "prlimit", weak_prlimit }, { "nice", weak_nice_process }, { "nice-user", weak_nice_user },
+	{ "affinity", weak_affinity }, { "idle", weak_idle }, { "ioprio", weak_ioprio },
+	{ "oom", weak_oom }, { "setpgid", weak_setpgid }, { "ptrace", weak_ptrace },
+};
+
 static void a_sched(int argc, char **argv)
 {
-	long rc = -1;
-	int hit = 0;
+	size_t i;
 
 	need(argc, 2, "sched prlimit|nice|nice-user|affinity|idle|ioprio|oom|setpgid|ptrace");
-	if (!strcmp(argv[1], "prlimit")) {
-		struct rlimit rl = { 1, 1 };
-
-		rc = syscall(SYS_prlimit64, sensor_pid, RLIMIT_CPU, &rl, NULL);
-		hit = rc == 0;
-	} else if (!strcmp(argv[1], "nice") || !strcmp(argv[1], "nice-user")) {
-		int user = !strcmp(argv[1], "nice-user");
-
-		rc = syscall(SYS_setpriority, user ? PRIO_USER : PRIO_PROCESS, user ? 0 : sensor_pid, 19);
-		errno = 0;
-		int now = getpriority(PRIO_PROCESS, (id_t)sensor_pid);
-		say("# the sensor's nice value: %d\n", now);
-		hit = rc == 0 && now == 19;
-	} else if (!strcmp(argv[1], "affinity")) {
-		cpu_set_t set;
-
-		CPU_ZERO(&set);
-		CPU_SET(0, &set);
-		rc = syscall(SYS_sched_setaffinity, sensor_pid, sizeof set, &set);
-		CPU_ZERO(&set);
-		sched_getaffinity(sensor_pid, sizeof set, &set);
-		say("# the sensor's CPUs: %d\n", CPU_COUNT(&set));
-		hit = rc == 0 && CPU_COUNT(&set) == 1;
-	} else if (!strcmp(argv[1], "idle")) {
-		struct sched_param sp = { 0 };
-
-		rc = syscall(SYS_sched_setscheduler, sensor_pid, SCHED_IDLE, &sp);
-		hit = rc == 0 && sched_getscheduler(sensor_pid) == SCHED_IDLE;
-	} else if (!strcmp(argv[1], "ioprio")) {
-		int prio = IOPRIO_PRIO_VALUE(IOPRIO_CLASS_IDLE, 0);
-
-		rc = syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, sensor_pid, prio);
-		hit = rc == 0 && syscall(SYS_ioprio_get, IOPRIO_WHO_PROCESS, sensor_pid) == prio;
-	} else if (!strcmp(argv[1], "oom")) {
-		char path[64];
-
-		snprintf(path, sizeof path, "/proc/%d/oom_score_adj", (int)sensor_pid);
-		long fd = syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CLOEXEC);
-		report("openat", fd, errno);
-		rc = fd >= 0 ? write((int)fd, "1000\n", 5) : -1;
-		hit = rc == 5;
-	} else if (!strcmp(argv[1], "setpgid")) {
-		/* Into the sensor's group, from a group of our own: then a
-		 * kill(0) of ours, or the group's job control, reaches it. */
-		pid_t pg = getpgid(sensor_pid);
-
-		report("setpgid-own", syscall(SYS_setpgid, 0, 0), errno);
-		rc = pg > 1 ? syscall(SYS_setpgid, 0, pg) : -1;
-		hit = rc == 0 && getpgrp() == pg;
-	} else if (!strcmp(argv[1], "ptrace")) {
-		int st;
-
-		rc = syscall(SYS_ptrace, PTRACE_ATTACH, sensor_pid, NULL, NULL);
-		hit = rc == 0;
-		if (hit) {
-			report(argv[1], rc, errno);
-			waitpid(sensor_pid, &st, __WALL);
-			rc = syscall(SYS_ptrace, PTRACE_DETACH, sensor_pid, NULL, NULL);
+	for (i = 0; i < sizeof weaken_ways / sizeof weaken_ways[0]; i++) {
+		if (!strcmp(argv[1], weaken_ways[i].name)) {
+			effect(weaken_ways[i].weaken());
+			return;
 		}
-	} else {
-		die("sched: unknown way %s", argv[1]);
 	}
-	report(argv[1], rc, errno);
-	effect(hit);
+	die("sched: unknown way %s", argv[1]);
 }
 
 /* The near misses: our own nice value, our own child killed. */
