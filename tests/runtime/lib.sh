@@ -23,6 +23,25 @@ runtime_cleanup() {
 	[ -n "${KEEP_SCRATCH:-}" ] || rm -rf "$T"
 }
 
+# scratch_outside_tmp NAME: prints a fresh directory NAME.XXXXXX (mode 755)
+# outside /tmp, /var/tmp and /dev/shm, where exec-from-tmp would fire on
+# every program run from it: below BUILD unless the checkout itself is
+# there (CI may clone below /tmp), else /run or /var/lib. The caller
+# removes it.
+scratch_outside_tmp() {
+	local base d
+	for base in "$BUILD" /run /var/lib; do
+		case $(cd "$base" 2>/dev/null && pwd)/ in
+		/ | /tmp/* | /var/tmp/* | /dev/shm/*) continue ;;
+		esac
+		d=$(mktemp -d "$base/$1.XXXXXX") || continue
+		chmod 755 "$d"
+		(cd "$d" && pwd)
+		return 0
+	done
+	return 1
+}
+
 ok() { echo "ok - $*"; }
 notok() { echo "not ok - $*"; failed=1; }
 
