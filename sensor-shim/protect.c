@@ -184,20 +184,31 @@ static int in_sensor_proc(const char *path, const struct spec_ctx *ctx)
 	return 0;
 }
 
-/* Whether path, as tid sees it (through its root: a chroot under
- * --allow=chroot names files differently), is the event file. lstat: the
- * resolved path has its symlinks resolved already where the call follows
- * them, and unlinking a symlink to the event file is harmless. */
+static int is_inode(const char *path, const struct spec_ctx *ctx)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && st.st_dev == ctx->sink_dev &&
+	       st.st_ino == ctx->sink_ino;
+}
+
+/* Whether path is the event file: as the sensor names it, or as tid does
+ * through its own root (a chroot under --allow=chroot names files
+ * differently, and a path resolved in the tracee's view is one). Only the
+ * same inode matches, so looking both ways cannot refuse another file.
+ * lstat: the resolved path has its symlinks resolved already where the
+ * call follows them, and unlinking a symlink to the event file is
+ * harmless. */
 static int is_sink(const char *path, const struct spec_ctx *ctx, pid_t tid)
 {
 	char via[PATH_MAX_KEPT + 64];
-	struct stat st;
 
 	if (!ctx->has_sink_file || path[0] != '/')
 		return 0;
+	if (is_inode(path, ctx))
+		return 1;
 	snprintf(via, sizeof via, "/proc/%d/root%s", (int)tid, path);
-	return lstat(via, &st) == 0 && st.st_dev == ctx->sink_dev &&
-	       st.st_ino == ctx->sink_ino;
+	return is_inode(via, ctx);
 }
 
 struct verdict protect_file_check(const struct activity *a, const struct spec_ctx *ctx,

@@ -11,7 +11,7 @@
  *                   io_uring_setup, open_by_handle_at, seccomp listener
  *   int80 PATH      i386 open(PATH, O_CREAT) by int $0x80, twice; then
  *                   whether PATH exists (the skipped syscall created nothing)
- *   x32             an x32 getpid
+ *   x32             an x32 getpid, twice
  *   sched           setpriority/ioprio_set/sched_* at the sensor and at self
  *   procfs          /proc/SENSOR/oom_score_adj written and read
  *   sink PATH       the event file opened, appended, unlinked, renamed
@@ -116,9 +116,11 @@ static int int80(const char *path)
 	return 0;
 }
 
+/* Twice: the Finding comes once per process. */
 static int x32(void)
 {
 	say("x32 getpid", syscall(0x40000000 | SYS_getpid));
+	say("x32 getpid again", syscall(0x40000000 | SYS_getpid));
 	return 0;
 }
 
@@ -127,16 +129,17 @@ static int sched(void)
 	pid_t sensor = getppid();
 	cpu_set_t set;
 	struct sched_param sp = { 0 };
-	/* size, policy, flags (64 bits), nice 1: no lower than setpriority
-	 * left it, for which the app has no CAP_SYS_NICE any more. */
-	unsigned attr[14] = { 56, SCHED_OTHER, 0, 0, 1 };
+	/* The nice value as it is: lowering it needs CAP_SYS_NICE, which the
+	 * app no longer has. attr: size, policy, flags (64 bits), nice. */
+	int nice_now = getpriority(PRIO_PROCESS, 0);
+	unsigned attr[14] = { 56, SCHED_OTHER, 0, 0, (unsigned)nice_now };
 
 	CPU_ZERO(&set);
 	CPU_SET(0, &set);
 	say("setpriority PRIO_PROCESS sensor", syscall(SYS_setpriority, PRIO_PROCESS, sensor, 19));
 	say("setpriority PRIO_PGRP sensor", syscall(SYS_setpriority, PRIO_PGRP, getpgid(sensor), 19));
 	say("setpriority PRIO_USER", syscall(SYS_setpriority, PRIO_USER, 0, 19));
-	say("setpriority self", syscall(SYS_setpriority, PRIO_PROCESS, 0, 1));
+	say("setpriority self", syscall(SYS_setpriority, PRIO_PROCESS, 0, nice_now));
 	say("ioprio_set sensor", syscall(SYS_ioprio_set, 1, sensor, 3 << 13));
 	say("ioprio_set WHO_USER", syscall(SYS_ioprio_set, 3, 0, 3 << 13));
 	say("ioprio_set self", syscall(SYS_ioprio_set, 1, 0, 0));
