@@ -3,6 +3,7 @@
  * `table` and a field to struct falconctl_opts. */
 #include "falconctl_opts.h"
 
+#include <stdio.h>
 #include <string.h>
 
 struct known_opt {
@@ -167,10 +168,13 @@ const char *const falconctl_allow_names[] = {
 static int set_allow(struct falconctl_opts *o, const char *v, struct fc_err *e)
 {
 	char valid[160] = "";
+	size_t used = 0;
 
-	for (size_t i = 0; falconctl_allow_names[i]; i++) {
-		strcat(valid, i ? ", " : "");
-		strcat(valid, falconctl_allow_names[i]);
+	for (size_t i = 0; falconctl_allow_names[i] && used < sizeof valid; i++) {
+		int w = snprintf(valid + used, sizeof valid - used, "%s%s", i ? ", " : "",
+				 falconctl_allow_names[i]);
+
+		used += w > 0 ? (size_t)w : 0;
 	}
 	o->allow = 0;
 	for (const char *p = v;;) {

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The ids of /proc/PID/status "Uid:" (real, effective, saved) and
@@ -25,12 +26,17 @@ static int creds_of(pid_t pid, struct creds *c)
 		return -1;
 	c->cap_kill = 0;
 	while (fgets(line, sizeof line, f)) {
-		unsigned long long caps;
+		char *p = line + 7, *end;
 
-		if (sscanf(line, "Uid: %ld %ld %ld", &c->ruid, &c->euid, &c->suid) == 3)
-			got = 1;
-		else if (sscanf(line, "CapEff: %llx", &caps) == 1)
-			c->cap_kill = (caps >> 5) & 1; /* CAP_KILL */
+		if (strncmp(line, "Uid:", 4) == 0) {
+			p = line + 4;
+			c->ruid = strtol(p, &end, 10);
+			c->euid = strtol(end, &p, 10);
+			c->suid = strtol(p, &end, 10);
+			got = end != p;
+		} else if (strncmp(line, "CapEff:", 7) == 0) {
+			c->cap_kill = (int)((strtoull(p, &end, 16) >> 5) & 1); /* CAP_KILL */
+		}
 	}
 	fclose(f);
 	return got ? 0 : -1;

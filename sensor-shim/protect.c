@@ -158,8 +158,8 @@ struct verdict protect_check(const struct sys_event *ev, const struct spec_ctx *
 	for (size_t i = 0; i < ctx->n_tids; i++)
 		if (target == ctx->tids[i])
 			return (struct verdict){ .kind = VERDICT_DENY, .err = EPERM,
-						 .why = "a signal or ptrace aimed at a sensor thread",
-						 .policy = POLICY_SENSOR_TARGET };
+				.why = "a signal or ptrace aimed at a sensor thread",
+				.policy = POLICY_SENSOR_TARGET };
 	return (struct verdict){ .kind = VERDICT_ALLOW, .err = 0, .why = NULL };
 }
 

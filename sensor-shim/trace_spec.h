@@ -77,15 +77,15 @@ struct spec_row {
 	const char *syscall;     /* libseccomp's name for it */
 	enum spec_action action;
 	int err;                 /* SPEC_DENY: the errno the caller sees */
-	unsigned flags;          /* SPEC_EXIT_STOP */
+	unsigned flags;          /* SPEC_EXIT_STOP, SPEC_FOREIGN_ABI */
+	unsigned char policy;    /* enum policy_id (policy.h): the row is a
+				  * refusal in both modes with a Finding;
+				  * 0 for none */
 	enum spec_decoder decoder;
 	unsigned n_cond;
 	struct spec_cond cond[SPEC_MAX_COND];
 	const char *why;         /* for humans, --trace=debug, and the
 				  * reason a policy Finding gives */
-	unsigned char policy;    /* enum policy_id (policy.h): the row is a
-				  * refusal in both modes with a Finding;
-				  * 0 for none */
 };
 
 /* trace_spec.flags: stop every task at PTRACE_EVENT_EXIT, while it can

@@ -447,11 +447,11 @@ static void test_pid1(void)
 static void test_bad_spec(void)
 {
 	static const struct spec_row bad_name[] = {
-		{ "no_such_syscall", SPEC_TRACE, 0, 0, DEC_NONE, 0, { { 0 } }, "x", 0 },
+		{ "no_such_syscall", SPEC_TRACE, 0, 0, 0, DEC_NONE, 0, { { 0 } }, "x" },
 	};
 	static const struct spec_row bad_arg[] = {
-		{ "kill", SPEC_DENY, EPERM, 0, DEC_NONE, 1,
-		  { { .arg = 6, .mask = 1 } }, "x", 0 },
+		{ "kill", SPEC_DENY, EPERM, 0, 0, DEC_NONE, 1,
+		  { { .arg = 6, .mask = 1 } }, "x" },
 	};
 	struct trace_spec s1 = { bad_name, 1, 0 }, s2 = { bad_arg, 1, 0 };
 	struct spec_rules r;
