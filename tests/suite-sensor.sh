@@ -449,12 +449,25 @@ wantout pol-appf "an application filter's RET_TRACE data cannot make the sensor 
 wantpf pol-appf "... and the rule's Finding is there" 'sensitive-file-read true open'
 
 # kill(-1, sig) when the sensor is not PID 1: sent to the others, not to
-# the sensor; ESRCH when there is no other process.
+# the sensor; ESRCH when there is no other process. In a PID namespace of
+# its own, with a shell as its PID 1 and the sensor as PID 2: a sensor that
+# let kill(-1) through would signal only that namespace, never the host's
+# processes (policy.c refuses to run killall outside one).
 for sc in on off; do
 	printf 'kill(-1, SIGTERM): ok\nchildren killed by SIGTERM: 5 of 5\nkill(-1, 0) alone: ESRCH\n' >"$T/pol-kill$sc.want"
-	run "pol-kill$sc" --seccomp=$sc -- "$POLICY" policy killall 5
-	wantout "pol-kill$sc" "kill(-1, SIGTERM) reaches the app's 5 children, not the sensor; alone, ESRCH (seccomp $sc)"
-	valid "pol-kill$sc" "kill(-1): the sensor finished its events (seccomp $sc)"
+	rm -f "$T/pol-kill$sc.ev"
+	rc=0
+	timeout -s KILL 60 unshare --pid --fork --mount-proc /bin/sh -c '"$@"; echo "sensor exit $?" >&2' sh \
+		"$SENSOR" --cid="$CID" --sink="file:$T/pol-kill$sc.ev" --seccomp=$sc -- \
+		"$POLICY" policy killall 5 >"$T/pol-kill$sc.out" 2>"$T/pol-kill$sc.err" </dev/null || rc=$?
+	echo "$rc" >"$T/pol-kill$sc.rc"
+	wantout "pol-kill$sc" "kill(-1, SIGTERM) reaches the app's 5 children, not the sensor (PID 2); alone, ESRCH (seccomp $sc)"
+	if grep -qx 'sensor exit 0' "$T/pol-kill$sc.err"; then
+		valid "pol-kill$sc" "kill(-1): the sensor survived and finished its events (seccomp $sc)"
+	else
+		notok "kill(-1): the sensor did not exit 0 (seccomp $sc)"
+		diag "$T/pol-kill$sc.err"
+	fi
 done
 
 # The app's own ptrace: defined outcome EPERM (one tracer per task).

@@ -18,7 +18,9 @@
  *   appfilter PATH  installs a filter of its own returning RET_TRACE with
  *                   data 0 for openat, then opens PATH read-only
  *   killall N       N children sleep; kill(-1, SIGTERM); how they ended;
- *                   then kill(-1, 0) with no other process
+ *                   then kill(-1, 0) with no other process. Only inside a
+ *                   PID namespace of its own: should the sensor not take
+ *                   kill(-1) over, it must not reach the host's processes
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -207,10 +209,22 @@ static int appfilter(const char *path)
 	return 0;
 }
 
+/* The host's own PID namespace (PROC_PID_INIT_INO): kill(-1) there, if the
+ * sensor failed to take it over, would signal every process of the host. */
+#define INIT_PID_NS "pid:[4026531836]"
+
 static int killall(int n)
 {
 	pid_t kids[64];
 	int term = 0;
+	char ns[64] = "";
+
+	if (readlink("/proc/self/ns/pid", ns, sizeof ns - 1) < 0 ||
+	    strcmp(ns, INIT_PID_NS) == 0) {
+		fprintf(stderr, "killall: refusing to run outside a PID namespace of "
+			"its own (unshare --pid --fork --mount-proc)\n");
+		return 2;
+	}
 
 	if (n > 64)
 		n = 64;
