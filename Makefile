@@ -57,7 +57,8 @@ SENSOR_LIB := $(RT_COMMON) common/falconctl_opts.c sensor-shim/signals.c \
 	sensor-shim/task_meta.c sensor-shim/activity.c sensor-shim/rules_load.c \
 	sensor-shim/rules_match.c sensor-shim/rules_spec.c sensor-shim/path_resolve.c \
 	sensor-shim/written_set.c sensor-shim/observe.c sensor-shim/ocsf_activity.c \
-	sensor-shim/ocsf_finding.c common/slurp.c common/strbuf.c $(BUILD)/gen/rules_builtin.c
+	sensor-shim/ocsf_finding.c sensor-shim/policy.c sensor-shim/kill_all.c \
+	common/slurp.c common/strbuf.c $(BUILD)/gen/rules_builtin.c
 SENSOR := $(SENSOR_LIB) sensor-shim/main.c
 SENSOR_LIBS := -lseccomp -lcap-ng -lpthread
 RT_HEADERS := $(HEADERS) $(wildcard init/*.h launcher/*.h sensor-shim/*.h)

@@ -3,6 +3,7 @@
  * `table` and a field to struct falconctl_opts. */
 #include "falconctl_opts.h"
 
+#include <stdio.h>
 #include <string.h>
 
 struct known_opt {
@@ -157,6 +158,50 @@ static int set_file_events(struct falconctl_opts *o, const char *v, struct fc_er
 	return 0;
 }
 
+const char *const falconctl_allow_names[] = {
+	"io-uring", "user-namespace", "compat-abi", "chroot", "net-raw", "sys-nice",
+	NULL,
+};
+
+/* Strict, like the other options: an unknown or repeated name would be a
+ * refusal the user believes lifted, or a typo that lifts nothing. */
+static int set_allow(struct falconctl_opts *o, const char *v, struct fc_err *e)
+{
+	char valid[160] = "";
+	size_t used = 0;
+
+	for (size_t i = 0; falconctl_allow_names[i] && used < sizeof valid; i++) {
+		int w = snprintf(valid + used, sizeof valid - used, "%s%s", i ? ", " : "",
+				 falconctl_allow_names[i]);
+
+		used += w > 0 ? (size_t)w : 0;
+	}
+	o->allow = 0;
+	for (const char *p = v;;) {
+		size_t len = strcspn(p, ",");
+		size_t i;
+
+		for (i = 0; falconctl_allow_names[i]; i++)
+			if (strlen(falconctl_allow_names[i]) == len &&
+			    strncmp(p, falconctl_allow_names[i], len) == 0)
+				break;
+		if (len == 0)
+			return fc_fail(e, FC_ERR_USAGE, "--allow=%s has an empty name: "
+				       "write --allow=a,b with names among %s", v, valid);
+		if (!falconctl_allow_names[i])
+			return fc_fail(e, FC_ERR_USAGE, "--allow=%s: \"%.*s\" is not a "
+				       "refusal the sensor can lift: use %s", v, (int)len, p,
+				       valid);
+		if (o->allow & (1U << i))
+			return fc_fail(e, FC_ERR_USAGE, "--allow=%s names \"%s\" twice",
+				       v, falconctl_allow_names[i]);
+		o->allow |= 1U << i;
+		if (!p[len])
+			return 0;
+		p += len + 1;
+	}
+}
+
 static const struct known_opt table[] = {
 	{ "cid", set_cid },
 	{ "trace", set_trace },
@@ -168,6 +213,7 @@ static const struct known_opt table[] = {
 	{ "mode", set_mode },
 	{ "rules", set_rules },
 	{ "file-events", set_file_events },
+	{ "allow", set_allow },
 };
 
 #define N_KNOWN (sizeof table / sizeof *table)

@@ -38,6 +38,21 @@ enum fc_file_events {
 	FC_FILE_EVENTS_OFF,
 };
 
+/* --allow=LIST: each name lifts one refusal the sensor makes by default
+ * to close a blind spot, for an application that needs what it refuses;
+ * each one reopens that blind spot (sensor-shim/policy.c says which). */
+enum fc_allow {
+	FC_ALLOW_IO_URING = 1U << 0,       /* io_uring_setup/enter/register */
+	FC_ALLOW_USER_NAMESPACE = 1U << 1, /* unshare/clone with CLONE_NEWUSER */
+	FC_ALLOW_COMPAT_ABI = 1U << 2,     /* i386 (int $0x80) and x32 syscalls */
+	FC_ALLOW_CHROOT = 1U << 3,         /* keeps CAP_SYS_CHROOT */
+	FC_ALLOW_NET_RAW = 1U << 4,        /* keeps CAP_NET_RAW */
+	FC_ALLOW_SYS_NICE = 1U << 5,       /* keeps CAP_SYS_NICE */
+};
+
+/* The --allow names, in enum fc_allow's bit order; NULL-terminated. */
+extern const char *const falconctl_allow_names[];
+
 struct falconctl_opts {
 	const char *cid;         /* --cid=<32 hex>-<2 hex>; points into words */
 	enum fc_trace trace;     /* --trace=none|err|warn|info|debug, default warn */
@@ -53,6 +68,7 @@ struct falconctl_opts {
 	enum fc_mode mode;       /* --mode=detect|prevent, default detect */
 	const char *rules;       /* --rules=PATH: more rules (RULES.md); or NULL */
 	enum fc_file_events file_events; /* --file-events=on|off, default on */
+	unsigned allow;          /* --allow=a,b: enum fc_allow bits, default 0 */
 };
 
 /* Sorts words[0..n) into the options this sensor understands, which are

@@ -12,6 +12,7 @@ const char *const act_event_names[ACT_N_EVENTS] = {
 	[ACT_RENAME] = "rename", [ACT_CHMOD] = "chmod", [ACT_CONNECT] = "connect",
 	[ACT_BIND] = "bind", [ACT_LISTEN] = "listen", [ACT_PTRACE] = "ptrace",
 	[ACT_UNSHARE] = "unshare", [ACT_SETNS] = "setns", [ACT_DUP] = "dup",
+	[ACT_SYSCALL] = "syscall",
 };
 
 #define EV(x) (1U << (x))

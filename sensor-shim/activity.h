@@ -25,6 +25,8 @@ enum act_event {
 	ACT_UNSHARE,
 	ACT_SETNS,
 	ACT_DUP,
+	ACT_SYSCALL,             /* a syscall a policy refused (policy.h) that
+				  * is no other event; no rule looks at it */
 	ACT_N_EVENTS
 };
 
@@ -89,6 +91,9 @@ struct activity {
 	uint64_t ns_flags;
 	int fd_new;
 	const char *fd_type;
+
+	/* a policy's refusal (policy.h): the syscall and the reason */
+	const char *syscall, *reason;
 };
 
 /* A field's value, as the matcher wants it. has is 0 when the event does

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 #include "layout.h"
 #include "log.h"
 #include "ocsf.h"
+#include "policy.h"
 #include "protect.h"
 #include "rules.h"
 #include "rules_spec.h"
@@ -35,7 +37,7 @@
 #define USAGE "usage: falcon-sensor [--cid=CID] [--trace=LEVEL] [--fail=open|closed] " \
 	"[--tags=T,...] [--sink=stderr|file:PATH] [--seccomp=on|off] "          \
 	"[--container-name=NAME] [--mode=detect|prevent] [--rules=PATH] "          \
-	"[--file-events=on|off] "                                                 \
+	"[--file-events=on|off] [--allow=NAME,...] "                              \
 	"-- PATH ARGV0 [ARG...]"
 
 /* How long the ECS task metadata may delay the application's start. */
@@ -189,6 +191,35 @@ static void task_context(struct sensor *s)
 		s->ocsf.meta = &s->meta;
 }
 
+/* --allow: each name reopens a blind spot, which the log says once. */
+static void lifted_policies(const struct sensor *s, struct spec_ctx *ctx)
+{
+	ctx->lifted = policy_lifted(s->fo.allow);
+	for (size_t i = 0; falconctl_allow_names[i]; i++)
+		if (s->fo.allow & (1U << i))
+			fc_log(FC_TRACE_WARN, "--allow=%s: the sensor does not refuse or "
+			       "drop what it names; that way around the sensor is open",
+			       falconctl_allow_names[i]);
+}
+
+/* The event file, by identity: the tracer refuses any file event on it
+ * whatever name it is reached by (protect.c). */
+static void sink_identity(const struct sensor *s, struct spec_ctx *ctx)
+{
+	struct stat st;
+
+	if (!s->fo.sink || strncmp(s->fo.sink, "file:", 5) != 0)
+		return;
+	if (stat(s->fo.sink + 5, &st) < 0) {
+		fc_log(FC_TRACE_WARN, "cannot stat the event file %s (%s): the "
+		       "application is not kept from it", s->fo.sink + 5, strerror(errno));
+		return;
+	}
+	ctx->has_sink_file = 1;
+	ctx->sink_dev = st.st_dev;
+	ctx->sink_ino = st.st_ino;
+}
+
 /* The built-in rules and --rules. A bad rules file is a start failure:
  * running with fewer rules than the user wrote would be a silent hole. */
 static void load_rules(struct sensor *s)
@@ -271,6 +302,8 @@ int main(int argc, char **argv)
 	ctx.tids[ctx.n_tids++] = ctx.pid;
 	ctx.tids[ctx.n_tids++] = sink_writer_tid(sink);
 	ctx.tids[ctx.n_tids++] = sig_tid;
+	lifted_policies(&s, &ctx);
+	sink_identity(&s, &ctx);
 	if (rules_spec_build(&s.rules, s.fo.file_events == FC_FILE_EVENTS_ON, &spec,
 			     &e) < 0 ||
 	    spec_rules_build(&spec, &ctx, &rules, &e) < 0)
@@ -282,7 +315,7 @@ int main(int argc, char **argv)
 				  s.fo.seccomp == FC_SECCOMP_ON ? &prog : NULL,
 				  TRACER_PTRACE_OPTIONS |
 				  (spec.flags & SPEC_EXIT_EVENTS ?
-				   PTRACE_O_TRACEEXIT : 0) };
+				   PTRACE_O_TRACEEXIT : 0), s.fo.allow };
 	if (spawn_app(&req, &child, &e) < 0)
 		cannot_start(&s, e.msg);
 	if (protect_sensor(&e) < 0) {

@@ -111,8 +111,14 @@ void ocsf_activity_unmapped(struct jout *j, const struct activity *a)
 		jout_kstr(j, "family", act_family_name(a->family));
 	if (a->ptrace_request)
 		jout_kstr(j, "ptrace_request", a->ptrace_request);
-	if (a->event == ACT_PTRACE || a->event == ACT_SETNS)
+	if (a->event == ACT_PTRACE || a->event == ACT_SETNS ||
+	    (a->event == ACT_SYSCALL && a->target_pid))
 		jout_kint(j, "target_pid", a->target_pid);
+	/* A policy's refusal names the syscall and why (policy.h). */
+	if (a->syscall)
+		jout_kstr(j, "syscall", a->syscall);
+	if (a->reason)
+		jout_kstr(j, "reason", a->reason);
 	if (a->event == ACT_UNSHARE || a->event == ACT_SETNS)
 		jout_kint(j, "ns_flags", (long long)a->ns_flags);
 	if (a->event == ACT_DUP) {

@@ -23,6 +23,8 @@ struct image {
 #define PROC_LAUNCHED 0x1U       /* executed an image under the sensor */
 #define PROC_SENSOR_COPY 0x2U    /* the app's child before its first exec:
 				  * still a copy of the sensor */
+#define PROC_COMPAT_REPORTED 0x4U /* its compat-abi Finding is out: one
+				   * per process (policy.h) */
 
 struct proc {
 	pid_t tgid;

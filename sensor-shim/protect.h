@@ -6,17 +6,17 @@
  * - the application's child drops with libcap-ng before it executes the
  *   application: from the effective, permitted, inheritable and (when the
  *   sensor has CAP_SETPCAP, as root has by default) bounding sets, and so
- *   from the ambient set too; also CAP_SYS_ADMIN, CAP_BPF, CAP_PERFMON,
- *   CAP_SYS_MODULE and CAP_SYS_RAWIO, each of which can read or write
- *   another process's memory another way. Fargate grants none of these to
- *   applications but SYS_PTRACE, which the patcher adds for the sensor.
+ *   from the ambient set too; also every capability that opens another way
+ *   around the sensor (the table in protect.c says why, one by one).
  *   Without CAP_SETPCAP (a non-root sensor) the bounding set cannot be
  *   lowered; with NO_NEW_PRIVS (the default) nothing can be regained by an
  *   exec, and a non-root sensor has no CAP_SYS_PTRACE, so the kernel does
  *   not raise the privileges of the processes it traces either.
- * - Signals and rlimits aimed at the sensor are refused by the seccomp
- *   filter (trace_spec.c); a pidfd made from an open /proc/SENSOR
- *   directory is checked here, by the tracer.
+ * - Signals, rlimits and scheduling aimed at the sensor are stopped by the
+ *   seccomp filter (trace_spec.c) and refused by the tracer with a Finding
+ *   (policy integrity-sensor-target); a pidfd made from an open
+ *   /proc/SENSOR directory is checked here, and so are files: the
+ *   sensor's /proc files and the event file.
  * - The application's own ptrace: every process of the application is
  *   already traced by the sensor, and a task has one tracer, so
  *   PTRACE_TRACEME and PTRACE_ATTACH/SEIZE of the application's processes
@@ -25,20 +25,31 @@
 #ifndef FC_PROTECT_H
 #define FC_PROTECT_H
 
+#include "activity.h"
 #include "err.h"
 #include "spec_rules.h"
 #include "syscall_decode.h"
 #include "verdict.h"
 
-/* In the application's child, before the filter and the exec. Returns 0,
+/* In the application's child, before the filter and the exec; allow
+ * (FC_ALLOW_* bits, --allow) keeps the capabilities it names. Returns 0,
  * or -1 with errno set and *stage naming the step that failed. */
-int protect_app_child(const char **stage);
+int protect_app_child(unsigned allow, const char **stage);
 
 /* In the sensor, once the child is seized. Fails with FC_ERR_SYSTEM. */
 int protect_sensor(struct fc_err *e);
 
-/* The sensor's own decision on an event, before the rules: deny what
- * targets the sensor (ctx). */
+/* The sensor's own decision on a decoded event, before the rules: deny
+ * (policy integrity-sensor-target) a ptrace or a pidfd signal aimed at the
+ * sensor (ctx). */
 struct verdict protect_check(const struct sys_event *ev, const struct spec_ctx *ctx);
+
+/* The same for a file activity of tid, once its paths are resolved
+ * (observe.h): any file event on the event file (by device and inode,
+ * whatever its name: hard links, renamed directories), and anything but a
+ * read of the sensor's /proc/PID/ or /proc/TID/ files, is refused. Any
+ * event with a file_path (and old_path) is covered. */
+struct verdict protect_file_check(const struct activity *a, const struct spec_ctx *ctx,
+				  pid_t tid);
 
 #endif

@@ -169,7 +169,7 @@ static int one_event(const struct ctx *c, const struct jv *v, uint32_t *events)
 		return bad(c, v, "\"event\" must be an event name or a list of them, "
 			   "not %s", jv_type_name(v->type));
 	i = index_of(v->str, act_event_names, ACT_N_EVENTS);
-	if (i < 0)
+	if (i < 0 || i == ACT_SYSCALL) /* a policy's, never a rule's */
 		return bad(c, v, "\"%.64s\" is not an event: use exec, open, unlink, "
 			   "rename, chmod, connect, bind, listen, ptrace, unshare, setns "
 			   "or dup", v->str);

@@ -53,9 +53,15 @@ static int export_program(scmp_filter_ctx ctx, struct sock_fprog *prog,
 int seccomp_filter_build(const struct spec_rules *r, struct sock_fprog *prog,
 			 struct fc_err *e)
 {
-	uint32_t arch[SPEC_MAX_ARCH];
-	size_t n_arch = spec_arches(arch);
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	/* The foreign-ABI policy (i386, x32): any architecture but the
+	 * native one, and x32 numbers, which libseccomp tests when x32 is not
+	 * in the filter, take the bad-architecture action: a stop at that
+	 * row. Without it (--allow=compat-abi), every ABI this CPU can run is
+	 * in the filter with the same rows, and anything else is not a
+	 * process of ours. */
+	uint32_t badarch = r->foreign_row >= 0 ?
+		SCMP_ACT_TRACE((uint32_t)r->foreign_row) : SCMP_ACT_KILL_PROCESS;
 	int rc = -1;
 
 	prog->filter = NULL;
@@ -66,19 +72,17 @@ int seccomp_filter_build(const struct spec_rules *r, struct sock_fprog *prog,
 	 * exported program ourselves with the same flags. */
 	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_SSB, 1) < 0 ||
 	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 1) < 0 ||
-	    /* Every ABI this CPU can run is in the filter; anything else
-	     * is not a process of ours. */
-	    seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) < 0) {
+	    seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, badarch) < 0) {
 		fc_fail(e, FC_ERR_SYSTEM, "this libseccomp cannot set SSB, NNP or "
 			"the bad-architecture action");
 		goto out;
 	}
-	for (size_t a = 1; a < n_arch; a++) {
-		int arc = seccomp_arch_add(ctx, arch[a]);
+	for (size_t a = 1; a < r->n_arch; a++) {
+		int arc = seccomp_arch_add(ctx, r->arch[a]);
 
 		if (arc < 0 && arc != -EEXIST) {
 			fc_fail(e, FC_ERR_SYSTEM, "libseccomp cannot add architecture "
-				"0x%x: %s", (unsigned)arch[a], strerror(-arc));
+				"0x%x: %s", (unsigned)r->arch[a], strerror(-arc));
 			goto out;
 		}
 	}

@@ -19,8 +19,11 @@
  *   application (sudo, su, ping with file caps stop working). Applications
  *   that need them run with --seccomp=off: no filter, no NO_NEW_PRIVS, every
  *   syscall stopped by PTRACE_SYSCALL, slower.
- * - Both i386 and x32 (arm on arm64) are in the filter with the same rules:
- *   otherwise a process could reach execve through int $0x80 unseen. */
+ * - i386 and x32 (arm on arm64): by default every syscall of theirs stops
+ *   at the compat-abi policy's row (the bad-architecture action), which the
+ *   tracer refuses with ENOSYS; with --allow=compat-abi they are in the
+ *   filter with the same rules as the native ABI: otherwise a process
+ *   could reach execve through int $0x80 unseen. */
 #ifndef FC_SECCOMP_FILTER_H
 #define FC_SECCOMP_FILTER_H
 

@@ -47,7 +47,7 @@ static void child(const struct spawn_req *r, int go_fd, int err_fd, int take_tty
 	if (read(go_fd, &go, 1) != 1)
 		setup_failed(err_fd, "waiting to be released by the sensor", EPIPE);
 	close(go_fd);
-	if (protect_app_child(&stage) < 0)
+	if (protect_app_child(r->allow, &stage) < 0)
 		setup_failed(err_fd, stage, errno);
 	if (r->filter && seccomp_filter_load(r->filter, &stage) < 0)
 		setup_failed(err_fd, stage, errno);

@@ -23,6 +23,7 @@ struct spawn_req {
 	const struct sig_saved *saved;
 	const struct sock_fprog *filter;  /* NULL: --seccomp=off */
 	unsigned long ptrace_options;
+	unsigned allow;          /* --allow: capabilities the app keeps */
 };
 
 struct spawned {

@@ -4,6 +4,7 @@
 
 #include <linux/audit.h>
 #include <seccomp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,6 +60,11 @@ static int fact(const struct spec_cond *c, const struct spec_ctx *ctx, size_t id
 			return -1;
 		*out = (uint32_t)-ctx->pgid;
 		return 0;
+	case SPEC_VAL_BROADCAST:
+		if (ctx->pid == 1)
+			return -1;
+		*out = 0xffffffffU;
+		return 0;
 	}
 	return -1;
 }
@@ -90,17 +96,35 @@ static int add_nrs(struct spec_rules *r, const uint32_t *arch, size_t n_arch,
 	return 0;
 }
 
+static int lifted(const struct spec_row *row, const struct spec_ctx *ctx)
+{
+	return row->policy && (ctx->lifted & (1U << row->policy));
+}
+
 int spec_rules_build(const struct trace_spec *spec, const struct spec_ctx *ctx,
 		     struct spec_rules *out, struct fc_err *e)
 {
-	uint32_t arch[SPEC_MAX_ARCH];
-	size_t n_arch = spec_arches(arch);
+	const uint32_t *arch = out->arch;
+	size_t n_arch;
 
-	*out = (struct spec_rules){ .spec = spec };
+	*out = (struct spec_rules){ .spec = spec, .foreign_row = -1 };
+	out->n_arch = spec_arches(out->arch);
+	/* With a foreign-ABI row the filter keeps the native architecture
+	 * only: everything else is that row, whatever its number. */
+	for (size_t i = 0; i < spec->n; i++) {
+		if ((spec->rows[i].flags & SPEC_FOREIGN_ABI) && !lifted(&spec->rows[i], ctx)) {
+			out->foreign_row = (long)i;
+			out->n_arch = 1;
+			break;
+		}
+	}
+	n_arch = out->n_arch;
 	for (size_t i = 0; i < spec->n; i++) {
 		const struct spec_row *row = &spec->rows[i];
 		size_t copies = row_uses_tid(row) ? ctx->n_tids : 1;
 
+		if ((row->flags & SPEC_FOREIGN_ABI) || lifted(row, ctx))
+			continue;
 		if (seccomp_syscall_resolve_name(row->syscall) == __NR_SCMP_ERROR) {
 			spec_rules_free(out);
 			return fc_fail(e, FC_ERR_INPUT, "trace spec row %zu: libseccomp "
@@ -167,9 +191,52 @@ static int rule_holds(const struct spec_rule *rule, const uint64_t args[6])
 	return 1;
 }
 
+int spec_is_foreign(uint32_t arch, uint64_t nr)
+{
+	uint32_t n32 = (uint32_t)nr;
+
+	if (arch != audit_arch_of(seccomp_arch_native()))
+		return 1;
+#if defined(__x86_64__)
+	/* As libseccomp's filter tests it: the 32-bit number with the x32
+	 * bit, except -1 (a syscall a tracer already skipped). */
+	return n32 >= 0x40000000U && n32 != 0xffffffffU;
+#else
+	(void)n32;
+	return 0;
+#endif
+}
+
+void spec_foreign_name(uint32_t arch, uint64_t nr, char *buf, size_t len)
+{
+	uint32_t token = arch;
+	const char *abi = "foreign";
+	char *name;
+
+#if defined(__x86_64__)
+	if (arch == AUDIT_ARCH_X86_64) {
+		token = SCMP_ARCH_X32;
+		abi = "x32";
+	} else if (arch == AUDIT_ARCH_I386) {
+		abi = "i386";
+	}
+#elif defined(__aarch64__)
+	if (arch == AUDIT_ARCH_ARM)
+		abi = "arm";
+#endif
+	name = seccomp_syscall_resolve_num_arch(token, (int)(uint32_t)nr);
+	if (name)
+		snprintf(buf, len, "%s %s (%d)", abi, name, (int)(uint32_t)nr);
+	else
+		snprintf(buf, len, "%s syscall %d", abi, (int)(uint32_t)nr);
+	free(name);
+}
+
 long spec_rules_match(const struct spec_rules *r, uint32_t arch, uint64_t nr,
 		      const uint64_t args[6])
 {
+	if (r->foreign_row >= 0 && spec_is_foreign(arch, nr))
+		return r->foreign_row;
 	for (size_t i = 0; i < r->n_nrs; i++)
 		if (r->nrs[i].audit_arch == arch && r->nrs[i].nr == nr &&
 		    rule_holds(&r->rules[r->nrs[i].rule], args))
@@ -180,6 +247,8 @@ long spec_rules_match(const struct spec_rules *r, uint32_t arch, uint64_t nr,
 int spec_rules_row_matches(const struct spec_rules *r, size_t row, uint32_t arch,
 			   uint64_t nr, const uint64_t args[6])
 {
+	if (r->foreign_row >= 0 && spec_is_foreign(arch, nr))
+		return (long)row == r->foreign_row;
 	for (size_t i = 0; i < r->n_nrs; i++)
 		if (r->nrs[i].audit_arch == arch && r->nrs[i].nr == nr &&
 		    r->rules[r->nrs[i].rule].row == row &&

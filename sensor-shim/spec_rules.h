@@ -17,12 +17,18 @@
 #define SPEC_MAX_TIDS 8
 #define SPEC_MAX_ARCH 3
 
-/* The facts the SPEC_VAL_SENSOR_* values stand for. */
+/* What makes the spec concrete for this sensor: the facts the
+ * SPEC_VAL_SENSOR_* values stand for, the policies --allow lifted, and
+ * the event file, which protect.c guards by identity, not by name. */
 struct spec_ctx {
 	pid_t pid;
 	pid_t pgid;
 	pid_t tids[SPEC_MAX_TIDS];
 	size_t n_tids;
+	unsigned lifted;         /* bit (1 << policy id): rows without effect */
+	int has_sink_file;       /* --sink=file:PATH: the two below are set */
+	dev_t sink_dev;
+	ino_t sink_ino;
 };
 
 /* One row with its values filled in. A row naming SPEC_VAL_SENSOR_TID
@@ -51,6 +57,9 @@ struct spec_rules {
 	size_t n;
 	struct spec_nr *nrs;
 	size_t n_nrs;
+	long foreign_row;        /* the SPEC_FOREIGN_ABI row in force, or -1 */
+	uint32_t arch[SPEC_MAX_ARCH]; /* the libseccomp tokens in the filter */
+	size_t n_arch;           /* 1 (native only) with a foreign row */
 };
 
 /* The libseccomp architecture tokens this machine's processes may use,
@@ -65,7 +74,11 @@ int spec_rules_build(const struct trace_spec *spec, const struct spec_ctx *ctx,
 void spec_rules_free(struct spec_rules *r);
 
 /* The row that (arch, nr, args) matches, or -1: the syscall is neither
- * traced nor refused. arch is an AUDIT_ARCH_* value. */
+ * traced nor refused. arch is an AUDIT_ARCH_* value. The first row in the
+ * spec's order wins: the foreign-ABI row, then the rows every sensor has
+ * (policies) before the rules', so that a policy holds whichever row the
+ * filter reported (libseccomp lets a row without conditions hide the
+ * conditional rows of the same syscall). */
 long spec_rules_match(const struct spec_rules *r, uint32_t arch, uint64_t nr,
 		      const uint64_t args[6]);
 
@@ -74,5 +87,12 @@ long spec_rules_match(const struct spec_rules *r, uint32_t arch, uint64_t nr,
  * bits), and the filter may report any of the rows that match. */
 int spec_rules_row_matches(const struct spec_rules *r, size_t row, uint32_t arch,
 			   uint64_t nr, const uint64_t args[6]);
+
+/* Whether (arch, nr) is a syscall of a foreign ABI as the filter sees
+ * it: another architecture, or an x32 number (bit 30) on x86-64. */
+int spec_is_foreign(uint32_t arch, uint64_t nr);
+
+/* "i386 open (5)" or "x32 syscall 1073741863" into buf, for a Finding. */
+void spec_foreign_name(uint32_t arch, uint64_t nr, char *buf, size_t len);
 
 #endif

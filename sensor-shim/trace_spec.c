@@ -1,62 +1,175 @@
-/* trace_spec.c: the rows the sensor traces and refuses today, as a table
- * that the rule engine will generate. Process Activity needs execve and
- * execveat only: fork, clone and exit come from ptrace events, which cost
- * no filter rule. The rest keeps the application from stopping, killing or
- * throttling the sensor when the sensor is not PID 1 (ECS
- * initProcessEnabled): the kernel already refuses ptrace and /proc/PID/mem
- * (the sensor is not dumpable and the app has no CAP_SYS_PTRACE), but a
- * same-uid process may signal it or set its rlimits. As PID 1 the kernel
- * drops SIGKILL and SIGSTOP from inside the namespace by itself. */
+/* trace_spec.c: the rows every sensor has, as a table: Process Activity,
+ * and the integrity policies (policy.h) that keep the application inside
+ * the sensor's view and away from the sensor. Process Activity needs
+ * execve and execveat only: fork, clone and exit come from ptrace events,
+ * which cost no filter rule. The policy rows stop only the rare offending
+ * calls (argument conditions in BPF), so that clone without the flags,
+ * kill of another process or setpriority on oneself never leave the
+ * kernel's fast path. Rows aimed at the sensor matter when it is not PID 1
+ * (ECS initProcessEnabled): the kernel already refuses ptrace and
+ * /proc/PID/mem (the sensor is not dumpable and the app has no
+ * CAP_SYS_PTRACE), but a same-uid process may signal it, set its rlimits
+ * or its scheduling. As PID 1 the kernel drops SIGKILL and SIGSTOP from
+ * inside the namespace by itself. */
 #include "trace_spec.h"
 
 #include <errno.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <sys/resource.h>
+
+#include "policy.h"
+
+#define IOPRIO_WHO_PROCESS 1
+#define IOPRIO_WHO_PGRP 2
+#define IOPRIO_WHO_USER 3
 
 /* (args[a] & 0xffffffff) == the sensor fact v: an int argument. */
 #define INT_ARG(a, v) { .arg = (a), .op = SPEC_EQ, .val = (v), .mask = 0xffffffffU }
+/* (args[a] & 0xffffffff) == k: an int argument equal to a constant. */
+#define INT_IS(a, k) { .arg = (a), .op = SPEC_EQ, .val = SPEC_VAL_CONST, \
+		       .mask = 0xffffffffU, .value = (k) }
+/* Every bit of b set in args[a] (a flags argument). */
+#define BITS(a, b) { .arg = (a), .op = SPEC_EQ, .val = SPEC_VAL_CONST, \
+		     .mask = (b), .value = (b) }
+
+/* A policy row: stopped, refused by the tracer with a Finding. */
+#define POLICY(name, pol, why, n, ...) \
+	{ name, SPEC_TRACE, 0, 0, pol, DEC_NONE, n, { __VA_ARGS__ }, why }
+#define AT_SENSOR(name, why, n, ...) POLICY(name, POLICY_SENSOR_TARGET, why, n, __VA_ARGS__)
 
 static const struct spec_row rows[] = {
-	{ "execve", SPEC_TRACE, 0, 0, DEC_EXECVE, 0, { { 0 } },
+	{ "execve", SPEC_TRACE, 0, 0, 0, DEC_EXECVE, 0, { { 0 } },
 	  "Process Activity: Launch (argv before the new image replaces it)" },
-	{ "execveat", SPEC_TRACE, 0, 0, DEC_EXECVEAT, 0, { { 0 } },
+	{ "execveat", SPEC_TRACE, 0, 0, 0, DEC_EXECVEAT, 0, { { 0 } },
 	  "Process Activity: Launch, fexecve and friends" },
+
+	/* Another syscall table is a second set of numbers for every rule:
+	 * the filter returns this row for any architecture but the native
+	 * one (libseccomp's bad-architecture action), and for x32 numbers. */
+	{ "i386 or x32 syscall", SPEC_TRACE, 0, SPEC_FOREIGN_ABI, POLICY_COMPAT_ABI,
+	  DEC_NONE, 0, { { 0 } }, "a syscall of the i386 (int $0x80) or x32 ABI" },
+
+	/* Out of the traced tree, or around the filter. */
+	POLICY("clone", POLICY_UNTRACED_CLONE,
+	       "CLONE_UNTRACED: the kernel would not attach the child to the sensor",
+	       1, BITS(0, CLONE_UNTRACED)),
+	POLICY("clone", POLICY_USER_NAMESPACE,
+	       "CLONE_NEWUSER: every capability inside a new user namespace",
+	       1, BITS(0, CLONE_NEWUSER)),
+	POLICY("unshare", POLICY_USER_NAMESPACE,
+	       "CLONE_NEWUSER: every capability inside a new user namespace",
+	       1, BITS(0, CLONE_NEWUSER)),
+	POLICY("io_uring_setup", POLICY_IO_URING,
+	       "io_uring operations run in the kernel, unseen by the filter",
+	       0, { 0 }),
+	POLICY("io_uring_enter", POLICY_IO_URING,
+	       "io_uring operations run in the kernel, unseen by the filter",
+	       0, { 0 }),
+	POLICY("io_uring_register", POLICY_IO_URING,
+	       "io_uring operations run in the kernel, unseen by the filter",
+	       0, { 0 }),
+	POLICY("open_by_handle_at", POLICY_OPEN_BY_HANDLE,
+	       "a file opened by handle has no path for the rules",
+	       0, { 0 }),
+	POLICY("seccomp", POLICY_SECCOMP_LISTENER,
+	       "a user-notification supervisor could let syscalls run unjudged",
+	       2, INT_IS(0, SECCOMP_SET_MODE_FILTER),
+	       BITS(1, SECCOMP_FILTER_FLAG_NEW_LISTENER)),
 
 	/* kill(2), rt_sigqueueinfo(2), prlimit(2), ptrace(2) and the others
 	 * accept any thread id of a process and act on the whole process, so
 	 * every sensor thread id is refused, not only the process id. */
-	{ "kill", SPEC_DENY, EPERM, 0, DEC_NONE, 1,
-	  { INT_ARG(0, SPEC_VAL_SENSOR_TID) }, "no signal to the sensor" },
-	{ "kill", SPEC_DENY, EPERM, 0, DEC_NONE, 1,
-	  { INT_ARG(0, SPEC_VAL_SENSOR_NEG_PGID) },
-	  "no signal to the sensor's process group" },
-	{ "tkill", SPEC_DENY, EPERM, 0, DEC_NONE, 1,
-	  { INT_ARG(0, SPEC_VAL_SENSOR_TID) }, "no signal to a sensor thread" },
-	{ "tgkill", SPEC_DENY, EPERM, 0, DEC_NONE, 1,
-	  { INT_ARG(0, SPEC_VAL_SENSOR_PID) }, "no signal to a sensor thread" },
-	{ "rt_sigqueueinfo", SPEC_DENY, EPERM, 0, DEC_NONE, 1,
-	  { INT_ARG(0, SPEC_VAL_SENSOR_TID) }, "no queued signal to the sensor" },
-	{ "rt_tgsigqueueinfo", SPEC_DENY, EPERM, 0, DEC_NONE, 1,
-	  { INT_ARG(0, SPEC_VAL_SENSOR_PID) }, "no queued signal to the sensor" },
-	{ "pidfd_open", SPEC_DENY, EPERM, 0, DEC_NONE, 1,
-	  { INT_ARG(0, SPEC_VAL_SENSOR_TID) }, "no pidfd for the sensor" },
-	/* A pidfd can also be an open("/proc/PID") directory, which BPF
-	 * cannot see through: the tracer resolves the fd. */
-	{ "pidfd_send_signal", SPEC_TRACE, 0, 0, DEC_PIDFD_SEND_SIGNAL, 0,
-	  { { 0 } }, "no signal to the sensor through a pidfd" },
-	{ "setpgid", SPEC_DENY, EPERM, 0, DEC_NONE, 1,
-	  { INT_ARG(1, SPEC_VAL_SENSOR_PGID) },
-	  "no joining the sensor's group (then kill(0, SIGSTOP) would stop it)" },
-	{ "prlimit64", SPEC_DENY, EPERM, 0, DEC_NONE, 1,
-	  { INT_ARG(0, SPEC_VAL_SENSOR_TID) },
-	  "no rlimits on the sensor (RLIMIT_CPU would kill it)" },
+	AT_SENSOR("kill",
+	          "a signal to the sensor",
+	          1, INT_ARG(0, SPEC_VAL_SENSOR_TID)),
+	AT_SENSOR("kill",
+	          "a signal to the sensor's process group",
+	          1, INT_ARG(0, SPEC_VAL_SENSOR_NEG_PGID)),
+	AT_SENSOR("tkill",
+	          "a signal to a sensor thread",
+	          1, INT_ARG(0, SPEC_VAL_SENSOR_TID)),
+	AT_SENSOR("tgkill",
+	          "a signal to a sensor thread",
+	          1, INT_ARG(0, SPEC_VAL_SENSOR_PID)),
+	AT_SENSOR("rt_sigqueueinfo",
+	          "a queued signal to the sensor",
+	          1, INT_ARG(0, SPEC_VAL_SENSOR_TID)),
+	AT_SENSOR("rt_tgsigqueueinfo",
+	          "a queued signal to the sensor",
+	          1, INT_ARG(0, SPEC_VAL_SENSOR_PID)),
+	AT_SENSOR("pidfd_open",
+	          "a pidfd for the sensor",
+	          1, INT_ARG(0, SPEC_VAL_SENSOR_TID)),
+	AT_SENSOR("setpgid",
+	          "joining the sensor's group (then kill(0, SIGSTOP) would stop it)",
+	          1, INT_ARG(1, SPEC_VAL_SENSOR_PGID)),
+	AT_SENSOR("prlimit64",
+	          "rlimits on the sensor (RLIMIT_CPU would kill it)",
+	          1, INT_ARG(0, SPEC_VAL_SENSOR_TID)),
 	/* The kernel refuses these already (not dumpable, no CAP_SYS_PTRACE
-	 * in the app); refusing them here too costs nothing and holds if a
-	 * capability slips through. */
-	{ "ptrace", SPEC_DENY, EPERM, 0, DEC_NONE, 1,
-	  { INT_ARG(1, SPEC_VAL_SENSOR_TID) }, "no ptrace of the sensor" },
-	{ "process_vm_readv", SPEC_DENY, EPERM, 0, DEC_NONE, 1,
-	  { INT_ARG(0, SPEC_VAL_SENSOR_TID) }, "no reading the sensor's memory" },
-	{ "process_vm_writev", SPEC_DENY, EPERM, 0, DEC_NONE, 1,
-	  { INT_ARG(0, SPEC_VAL_SENSOR_TID) }, "no writing the sensor's memory" },
+	 * in the app); refusing them here too costs nothing, holds if a
+	 * capability slips through, and says so in a Finding. */
+	AT_SENSOR("ptrace",
+	          "ptrace of the sensor",
+	          1, INT_ARG(1, SPEC_VAL_SENSOR_TID)),
+	AT_SENSOR("process_vm_readv",
+	          "reading the sensor's memory",
+	          1, INT_ARG(0, SPEC_VAL_SENSOR_TID)),
+	AT_SENSOR("process_vm_writev",
+	          "writing the sensor's memory",
+	          1, INT_ARG(0, SPEC_VAL_SENSOR_TID)),
+	/* Scheduling: a nice of 19, SCHED_IDLE, an I/O class of idle or one
+	 * CPU shared with a busy loop starve the sensor, and every traced
+	 * syscall of the application waits for it. These act on one thread
+	 * (PRIO_PROCESS, the sched_* calls) or a group; PRIO_USER and
+	 * IOPRIO_WHO_USER reach every process of a uid, the sensor's too. */
+	AT_SENSOR("setpriority",
+	          "the priority of a sensor thread",
+	          2, INT_IS(0, PRIO_PROCESS), INT_ARG(1, SPEC_VAL_SENSOR_TID)),
+	AT_SENSOR("setpriority",
+	          "the priority of the sensor's process group",
+	          2, INT_IS(0, PRIO_PGRP), INT_ARG(1, SPEC_VAL_SENSOR_PGID)),
+	AT_SENSOR("setpriority",
+	          "the priority of every process of a user, the sensor's too (PRIO_USER)",
+	          1, INT_IS(0, PRIO_USER)),
+	AT_SENSOR("ioprio_set",
+	          "the I/O priority of a sensor thread",
+	          2, INT_IS(0, IOPRIO_WHO_PROCESS), INT_ARG(1, SPEC_VAL_SENSOR_TID)),
+	AT_SENSOR("ioprio_set",
+	          "the I/O priority of the sensor's process group",
+	          2, INT_IS(0, IOPRIO_WHO_PGRP), INT_ARG(1, SPEC_VAL_SENSOR_PGID)),
+	AT_SENSOR("ioprio_set",
+	          "the I/O priority of every process of a user (IOPRIO_WHO_USER)",
+	          1, INT_IS(0, IOPRIO_WHO_USER)),
+	AT_SENSOR("sched_setaffinity",
+	          "the CPUs of a sensor thread",
+	          1, INT_ARG(0, SPEC_VAL_SENSOR_TID)),
+	AT_SENSOR("sched_setscheduler",
+	          "the scheduling policy of a sensor thread",
+	          1, INT_ARG(0, SPEC_VAL_SENSOR_TID)),
+	AT_SENSOR("sched_setparam",
+	          "the scheduling priority of a sensor thread",
+	          1, INT_ARG(0, SPEC_VAL_SENSOR_TID)),
+	AT_SENSOR("sched_setattr",
+	          "the scheduling of a sensor thread",
+	          1, INT_ARG(0, SPEC_VAL_SENSOR_TID)),
+
+	/* A pidfd can also be an open("/proc/PID") directory, which BPF
+	 * cannot see through: the tracer resolves the fd (protect.c). */
+	{ "pidfd_send_signal", SPEC_TRACE, 0, 0, 0, DEC_PIDFD_SEND_SIGNAL, 0,
+	  { { 0 } }, "a signal to the sensor through a pidfd" },
+	/* kill(-1, sig) reaches every process but init and the caller: the
+	 * sensor too when it is not PID 1. The tracer sends it itself to the
+	 * others (tracer.c); not a Finding: shutdown scripts do it. */
+	{ "kill", SPEC_TRACE, 0, 0, 0, DEC_KILL_ALL, 1, { INT_ARG(0, SPEC_VAL_BROADCAST) },
+	  "kill(-1, sig): the tracer sends it to every traced process but the caller" },
+	/* clone3's flags are in a struct, out of the filter's reach (so
+	 * CLONE_UNTRACED and CLONE_NEWUSER would pass): ENOSYS in the kernel,
+	 * no stop, as Docker's default profile does; glibc and musl then fall
+	 * back to clone, whose flags the rows above see. */
+	{ "clone3", SPEC_DENY, ENOSYS, 0, 0, DEC_NONE, 0, { { 0 } },
+	  "clone3: ENOSYS, so that libc falls back to clone" },
 };
 
 const struct trace_spec trace_spec_default = { rows, sizeof rows / sizeof *rows, 0 };

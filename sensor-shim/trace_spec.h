@@ -29,6 +29,8 @@ enum spec_decoder {
 	/* Sockets, and the rest the rules may want. */
 	DEC_CONNECT, DEC_BIND, DEC_LISTEN,
 	DEC_PTRACE, DEC_UNSHARE, DEC_SETNS, DEC_DUP,
+	/* Not decoded: the tracer does it itself (tracer.c). */
+	DEC_KILL_ALL,            /* kill(-1, sig): sent to all but the sensor */
 };
 
 /* Where a condition's value comes from: a constant, or a fact about the
@@ -41,6 +43,9 @@ enum spec_val {
 	SPEC_VAL_SENSOR_NEG_PGID,/* -pgid as kill(2) names a group; no rule
 				  * when the group is 1, where kill(-1, ...)
 				  * means "every process" instead */
+	SPEC_VAL_BROADCAST,      /* -1, kill(2)'s "every process", which
+				  * reaches the sensor only when it is not
+				  * PID 1: no rule when it is */
 };
 
 enum spec_op {
@@ -61,16 +66,26 @@ struct spec_cond {
 
 #define SPEC_MAX_COND 3
 #define SPEC_EXIT_STOP 0x1U      /* also stop at exit: the result is needed */
+#define SPEC_FOREIGN_ABI 0x2U    /* the row is every syscall of an ABI other
+				  * than the native one (i386 int $0x80 and
+				  * x32 on x86-64, arm on arm64), whatever
+				  * its number: syscall only names it for
+				  * people, and the filter returns the row
+				  * for any architecture but the native one */
 
 struct spec_row {
 	const char *syscall;     /* libseccomp's name for it */
 	enum spec_action action;
 	int err;                 /* SPEC_DENY: the errno the caller sees */
-	unsigned flags;          /* SPEC_EXIT_STOP */
+	unsigned flags;          /* SPEC_EXIT_STOP, SPEC_FOREIGN_ABI */
+	unsigned char policy;    /* enum policy_id (policy.h): the row is a
+				  * refusal in both modes with a Finding;
+				  * 0 for none */
 	enum spec_decoder decoder;
 	unsigned n_cond;
 	struct spec_cond cond[SPEC_MAX_COND];
-	const char *why;         /* for humans and --trace=debug */
+	const char *why;         /* for humans, --trace=debug, and the
+				  * reason a policy Finding gives */
 };
 
 /* trace_spec.flags: stop every task at PTRACE_EVENT_EXIT, while it can

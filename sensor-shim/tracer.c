@@ -8,9 +8,11 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "kill_all.h"
 #include "log.h"
 #include "observe.h"
 #include "path_resolve.h"
+#include "policy.h"
 #include "proc_table.h"
 #include "procfs.h"
 #include "protect.h"
@@ -204,6 +206,84 @@ static struct observe_proc who_is(struct tracer *tr, const struct thread *t, pid
 	};
 }
 
+/* A policy's Finding (policy.h): always applied, in either mode. */
+static void report_policy(struct tracer *tr, unsigned policy, const struct activity *a)
+{
+	const struct policy *p = policy_get(policy);
+	size_t len;
+	char *line = policy_finding(tr->cfg->ocsf, policy, a, &len);
+
+	emit(tr, line, len);
+	fc_log(FC_TRACE_INFO, "policy %s: refused %s of pid %d: %s", p ? p->id : "?",
+	       a->syscall ? a->syscall : "?", (int)a->pid, a->reason ? a->reason : "");
+}
+
+/* The process a row's sensor condition names (kill(SENSOR), setpgid into
+ * its group...), for the Finding; 0 when the row names none (PRIO_USER). */
+static long long row_target(const struct spec_row *row, const uint64_t *args)
+{
+	for (unsigned c = 0; c < row->n_cond; c++)
+		if (row->cond[c].val != SPEC_VAL_CONST)
+			return (int)(uint32_t)args[row->cond[c].arg];
+	return 0;
+}
+
+/* A policy row: refused from the registers alone, no decoding. A 32-bit
+ * program fails at every syscall: its Finding comes once per process. */
+static struct verdict policy_row(struct tracer *tr, struct thread *t, pid_t tid,
+				 const struct sys_event *ev)
+{
+	const struct spec_row *row = ev->spec;
+	const struct policy *p = policy_get(row->policy);
+	struct observe_proc who = who_is(tr, t, tid);
+	struct verdict v = { .kind = VERDICT_DENY, .err = p ? p->err : EPERM,
+			     .why = row->why, .policy = row->policy };
+	char name[96];
+	const char *syscall = row->syscall;
+	struct activity a;
+
+	if (row->flags & SPEC_FOREIGN_ABI) {
+		struct proc *pr = pt_proc(&tr->pt, who.pid);
+
+		if (pr && (pr->flags & PROC_COMPAT_REPORTED))
+			return v;
+		if (pr)
+			pr->flags |= PROC_COMPAT_REPORTED;
+		spec_foreign_name(ev->arch, ev->nr, name, sizeof name);
+		syscall = name;
+	}
+	policy_activity(&a, &who, tid, syscall, row->why, row_target(row, ev->args));
+	report_policy(tr, row->policy, &a);
+	return v;
+}
+
+/* kill(-1, sig) when the sensor is not PID 1 (trace_spec.c): the signal
+ * goes to every traced process but the caller's, the sensor is spared. */
+static void emulate_kill_all(struct tracer *tr, const struct thread *t, pid_t tid,
+			     const struct sys_event *ev)
+{
+	pid_t caller = t ? t->tgid : tid;
+	pid_t *targets = calloc(tr->pt.n_procs + 1, sizeof *targets);
+	size_t n = 0;
+	int err;
+
+	if (!targets) {
+		regs_skip_syscall(tid, ENOMEM);
+		return;
+	}
+	for (size_t i = 0; i < tr->pt.cap_procs; i++)
+		for (struct proc *p = tr->pt.procs[i]; p; p = p->next)
+			if (p->tgid != caller && p->tgid > 1 && n < tr->pt.n_procs)
+				targets[n++] = p->tgid;
+	err = kill_all(tid, (int)(uint32_t)ev->args[1], targets, n);
+	free(targets);
+	if (regs_skip_syscall(tid, err) < 0 && errno != ESRCH)
+		fc_log(FC_TRACE_ERR, "cannot answer kill(-1) of pid %d: %s", (int)tid,
+		       strerror(errno));
+	fc_log(FC_TRACE_INFO, "kill(-1, %d) of pid %d sent to %zu traced processes, not "
+	       "to the sensor", (int)(uint32_t)ev->args[1], (int)caller, n);
+}
+
 /* The rules on what the syscall is about to do: the activity's event and
  * the Findings go out before the verdict is applied, so that they come
  * before the Terminate of a process the verdict kills. */
@@ -219,12 +299,23 @@ static struct verdict judge(struct tracer *tr, const struct thread *t, pid_t tid
 
 	if (observe(ev, &who, &tr->written, o) < 0)
 		return (struct verdict){ .kind = VERDICT_ALLOW };
-	v = verdict_for(cfg->ruleset, cfg->mode, &o->a);
+	/* Files aimed at the sensor: a policy, in both modes, before the
+	 * rules (whose Findings a refusal would only repeat). */
+	v = protect_file_check(&o->a, cfg->ctx, tid);
+	if (v.kind == VERDICT_ALLOW)
+		v = verdict_for(cfg->ruleset, cfg->mode, &o->a);
 	if (ocsf_activity_wanted(&o->a, o->a.event == ACT_OPEN && !o->a.is_write &&
 				 ruleset_is_sensitive(cfg->ruleset, o->a.file_path),
 				 o->old_mode)) {
 		line = ocsf_activity(cfg->ocsf, &o->a, v.kind != VERDICT_ALLOW, &len);
 		emit(tr, line, len);
+	}
+	if (v.policy) {
+		o->a.syscall = ev->spec->syscall;
+		o->a.reason = v.why;
+		report_policy(tr, v.policy, &o->a);
+		observation_done(o);
+		return v;
 	}
 	for (size_t i = 0; i < v.n_match; i++) {
 		const struct rule *r = &cfg->ruleset->rules[v.match[i]];
@@ -249,6 +340,14 @@ static void on_entry(struct tracer *tr, struct thread *t, pid_t tid, size_t row,
 	struct verdict v;
 
 	memcpy(ev.args, args, sizeof ev.args);
+	if (spec->policy) {
+		apply(t, tid, &ev, policy_row(tr, t, tid, &ev));
+		return;
+	}
+	if (spec->decoder == DEC_KILL_ALL) {
+		emulate_kill_all(tr, t, tid, &ev);
+		return;
+	}
 	if (spec->action == SPEC_DENY) {
 		/* Only --seccomp=off gets here: the filter refuses these
 		 * in the kernel. */
@@ -261,8 +360,17 @@ static void on_entry(struct tracer *tr, struct thread *t, pid_t tid, size_t row,
 	tmem_init(&tr->mem, (struct tmem_src){ tmem_read_process, &ev.tid });
 	syscall_decode(&tr->mem, &ev);
 	v = protect_check(&ev, tr->cfg->ctx);
-	if (v.kind == VERDICT_ALLOW)
+	if (v.policy) {
+		struct activity a;
+		struct observe_proc who = who_is(tr, t, tid);
+
+		policy_activity(&a, &who, tid, spec->syscall, v.why,
+				spec->decoder == DEC_PIDFD_SEND_SIGNAL ? ev.u.pidfd.target :
+				(int)(uint32_t)ev.args[1]);
+		report_policy(tr, v.policy, &a);
+	} else {
 		v = judge(tr, t, tid, &ev);
+	}
 	apply(t, tid, &ev, v);
 	if (spec->decoder == DEC_EXECVE || spec->decoder == DEC_EXECVEAT) {
 		if (v.kind == VERDICT_ALLOW && ev.u.exec)
@@ -279,6 +387,7 @@ static void on_entry(struct tracer *tr, struct thread *t, pid_t tid, size_t row,
 static void on_seccomp(struct tracer *tr, struct thread *t, pid_t tid)
 {
 	struct __ptrace_syscall_info info;
+	long row;
 
 	/* NOLINTNEXTLINE(performance-no-int-to-ptr): the size is the addr */
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, (void *)sizeof info, &info) <= 0) {
@@ -287,14 +396,24 @@ static void on_seccomp(struct tracer *tr, struct thread *t, pid_t tid)
 			       "seccomp stop: %s", (int)tid, strerror(errno));
 		return;
 	}
-	/* The data must be our row for this very syscall: a filter the
-	 * application installed itself may return RET_TRACE too. */
-	if (info.op != PTRACE_SYSCALL_INFO_SECCOMP ||
-	    !spec_rules_row_matches(tr->cfg->rules, info.seccomp.ret_data, info.arch,
-				    info.seccomp.nr, info.seccomp.args))
+	if (info.op != PTRACE_SYSCALL_INFO_SECCOMP)
 		return;
-	on_entry(tr, t, tid, info.seccomp.ret_data, info.arch, info.seccomp.nr,
-		 info.seccomp.args);
+	/* The data is a hint, never trusted: a filter the application
+	 * installed itself may return RET_TRACE too, with any data, and the
+	 * newest filter's data wins when both trace; and libseccomp lets a
+	 * row without conditions hide a policy's conditional row of the same
+	 * syscall. So the syscall is matched again in user space, which
+	 * takes the policies first (spec_rules.h): a syscall of ours is
+	 * judged whatever the data says, and one no row of ours matches
+	 * (stopped for the application's filter alone) runs on. */
+	row = spec_rules_match(tr->cfg->rules, info.arch, info.seccomp.nr,
+			       info.seccomp.args);
+	if (row < 0)
+		return;
+	if ((uint64_t)row != info.seccomp.ret_data)
+		fc_log(FC_TRACE_DEBUG, "pid %d: seccomp data %u, judged as spec row %ld",
+		       (int)tid, (unsigned)info.seccomp.ret_data, row);
+	on_entry(tr, t, tid, (size_t)row, info.arch, info.seccomp.nr, info.seccomp.args);
 }
 
 /* A syscall-entry or -exit stop: every syscall with --seccomp=off, and the

@@ -1,7 +1,7 @@
 /* verdict.h: what the sensor does about a syscall at its entry stop: let
  * it run, make it fail with an errno (the syscall is skipped), or kill the
- * process. protect.c decides first (attacks on the sensor); then the
- * rules: every enabled rule that matches is a Finding, and in
+ * process. The policies decide first (policy.h, protect.c: blind spots
+ * and attacks on the sensor, refused in both modes); then the rules: every enabled rule that matches is a Finding, and in
  * --mode=prevent the strongest action among them applies
  * (kill > deny > alert). */
 #ifndef FC_VERDICT_H
@@ -26,7 +26,10 @@ enum verdict_kind {
 struct verdict {
 	enum verdict_kind kind;
 	int err;                 /* VERDICT_DENY */
-	const char *why;         /* for the log */
+	const char *why;         /* for the log, and a policy Finding's reason */
+	unsigned policy;         /* enum policy_id when a policy refused (in
+				  * either mode, one Finding of its own);
+				  * 0: the rules' verdict */
 	size_t n_match;          /* rules that matched (rs->rules indexes) */
 	size_t match[VERDICT_MAX_MATCH];
 };

@@ -124,7 +124,7 @@ native() {
 	local name=$1 rc=0
 	shift
 	timeout -s KILL 60 setpriv --inh-caps=-all --no-new-privs \
-		--bounding-set=-sys_ptrace,-sys_admin,-bpf,-perfmon,-sys_module,-sys_rawio \
+		--bounding-set=-sys_ptrace,-sys_admin,-bpf,-perfmon,-sys_module,-sys_rawio,-dac_read_search,-sys_chroot,-setfcap,-net_raw,-net_admin,-sys_time,-sys_boot,-linux_immutable,-sys_nice,-mac_admin,-mac_override,-audit_control,-sys_resource,-checkpoint_restore,-sys_pacct \
 		"$ATTACK" "$@" >"$T/$name.n.out" 2>"$T/$name.n.err" </dev/null || rc=$?
 	echo "$rc" >"$T/$name.n.rc"
 }
@@ -207,6 +207,7 @@ same() {
 
 n=0
 # trigger RULE EVENT DESC -- ATTACK-ARGS...: natively, and under the sensor
+# (with the options in SOPTS, for trigger and prevent)
 # in detect mode (the default): a Finding of RULE for the process of the
 # last RESULT line, reported only; the syscalls answer as natively (or, with
 # WANT set, the last one answers WANT: the sensor already refuses ptrace).
@@ -216,7 +217,8 @@ trigger() {
 	n=$((n + 1))
 	name=t$n-$rule
 	[ -n "${WANT:-}" ] || native "$name" "$@"
-	atk "$name" -- "$@"
+	# shellcheck disable=SC2086 # SOPTS: sensor options, word-split
+	atk "$name" ${SOPTS:-} -- "$@"
 	last=$name
 	pid=$(lastpid "$name")
 	if has_finding "$name" "$rule" "$pid" false "$event"; then
@@ -269,7 +271,8 @@ prevent() {
 	name=p$n-$rule
 	last=$name
 	[ "$want" = allowed ] && native "$name" "$@"
-	atk "$name" --mode=prevent -- "$@"
+	# shellcheck disable=SC2086
+	atk "$name" --mode=prevent ${SOPTS:-} -- "$@"
 	pid=$(lastpid "$name")
 	case $want in
 	allowed)
@@ -547,12 +550,25 @@ chmod 644 "$T/f"
 
 # namespace-unshare (deny)
 trigger namespace-unshare unshare "unshare(CLONE_NEWUTS) (EPERM natively too: no CAP_SYS_ADMIN)" -- unshare uts
-trigger namespace-unshare unshare "unshare(CLONE_NEWUSER)" -- unshare user
+# A new user namespace is the integrity-user-namespace policy (refused in
+# both modes, its own Finding); --allow=user-namespace lets the rule see it.
+SOPTS=--allow=user-namespace trigger namespace-unshare unshare \
+	"unshare(CLONE_NEWUSER) with --allow=user-namespace" -- unshare user
 nearmiss namespace-unshare "unshare(CLONE_FILES)" -- unshare files
-prevent namespace-unshare unshare errno=EPERM "unshare(CLONE_NEWUSER) refused" -- unshare user
+SOPTS=--allow=user-namespace prevent namespace-unshare unshare errno=EPERM \
+	"unshare(CLONE_NEWUSER) refused" -- unshare user
+atk userns -- unshare user
+if [ "$(status userns)" = errno=EPERM ] &&
+	has_finding userns integrity-user-namespace "$(lastpid userns)" true syscall &&
+	[ "$(count userns namespace-unshare)" = 0 ]; then
+	ok "integrity-user-namespace: unshare(CLONE_NEWUSER) refused in detect mode, the policy's Finding applied"
+else
+	notok "integrity-user-namespace: unshare(CLONE_NEWUSER) in detect mode"
+	show userns
+fi
 
 # namespace-setns (deny)
-trigger namespace-setns setns "setns into its own new UTS namespace" -- \
+SOPTS=--allow=user-namespace trigger namespace-setns setns "setns into its own new UTS namespace" -- \
 	unshare user + unshare uts + setns /proc/self/ns/uts uts
 nearmiss namespace-setns "/proc/self/ns/uts only opened" -- open /proc/self/ns/uts r
 prevent namespace-setns setns errno=EPERM "setns refused" -- setns /proc/self/ns/uts

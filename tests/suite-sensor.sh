@@ -25,7 +25,7 @@ if [ ! -x "$SENSOR" ]; then
 	echo "not ok - sensor: $SENSOR is not built (run make all)"
 	exit 1
 fi
-for prog in app hostile; do
+for prog in app hostile policy; do
 	if ! ${CC:-cc} -O2 -Wall -Wextra -D_GNU_SOURCE -o "$T/$prog" "tests/sensor/$prog.c" -lpthread \
 		2>"$T/cc.err"; then
 		echo "not ok - sensor: cannot build tests/sensor/$prog.c"
@@ -35,6 +35,7 @@ for prog in app hostile; do
 done
 APP=$T/app
 HOSTILE=$T/hostile
+POLICY=$T/policy
 TAGS=web,prod/eu-1
 EV=tests/sensor/events.py
 # The schema is in the tree (tests/ocsf-schema); OCSF_SCHEMA may point
@@ -222,11 +223,13 @@ done
 
 # ---------------------------------------------------------------------------
 # Protection: the app, as root, against the sensor (its parent, not PID 1).
+# Opening /proc/SENSOR/mem for writing: the sensor refuses it first
+# (integrity-sensor-target, EPERM); the kernel would (EACCES, not dumpable).
 cat >"$T/attack.want" <<EOF
 ptrace attach: EPERM
 ptrace seize: EPERM
 open mem for reading: EACCES
-open mem for writing: EACCES
+open mem for writing: EPERM
 process_vm_readv: EPERM
 process_vm_writev: EPERM
 kill SIGSTOP: EPERM
@@ -273,17 +276,200 @@ run caps -- "$APP" app caps
 if python3 - "$T/caps.out" <<'EOF'
 import sys
 st = dict(l.split(":", 1) for l in open(sys.argv[1]) if ":" in l)
-gone = [19, 21, 38, 39, 16, 17]  # SYS_PTRACE, SYS_ADMIN, PERFMON, BPF, SYS_MODULE, SYS_RAWIO
+# SYS_PTRACE, SYS_ADMIN, PERFMON, BPF, SYS_MODULE, SYS_RAWIO, DAC_READ_SEARCH,
+# SYS_CHROOT, SETFCAP, NET_RAW, NET_ADMIN, SYS_TIME, SYS_BOOT, LINUX_IMMUTABLE,
+# SYS_NICE, MAC_ADMIN, MAC_OVERRIDE, AUDIT_CONTROL, SYS_RESOURCE,
+# CHECKPOINT_RESTORE, SYS_PACCT (sensor-shim/protect.c says why)
+gone = [19, 21, 38, 39, 16, 17, 2, 18, 31, 13, 12, 25, 22, 9, 23, 33, 32, 30, 24, 40, 20]
 bad = [k for k in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")
        if any(int(st[k], 16) >> c & 1 for c in gone)]
 sys.exit(1 if bad or st["NoNewPrivs"].strip() != "1" or st["Seccomp"].strip() != "2" else 0)
 EOF
 then
-	ok "the app has no CAP_SYS_PTRACE, SYS_ADMIN, BPF, PERFMON, SYS_MODULE, SYS_RAWIO in any set; NO_NEW_PRIVS; a filter"
+	ok "the app has none of the 21 dropped capabilities in any set; NO_NEW_PRIVS; a filter"
 else
 	notok "the app's capabilities and NO_NEW_PRIVS"
 	diag "$T/caps.out"
 fi
+
+# ---------------------------------------------------------------------------
+# Integrity policies (sensor-shim/policy.h): refused in detect mode too,
+# each with a Finding of its id, applied (Denied/Blocked); the benign
+# neighbours run. tests/sensor/policy.c makes the calls.
+# pf NAME: the Findings as "rule applied event" lines, sorted.
+pf() { python3 tests/sensor/findings.py "$T/$1.ev" | awk -F'\t' '{ print $1, $4, $5 }' | sort; }
+# wantout NAME DESC: the run printed $T/NAME.want and exited 0.
+wantout() {
+	if cmp -s "$T/$1.want" "$T/$1.out" && [ "$(cat "$T/$1.rc")" = 0 ]; then
+		ok "$2"
+	else
+		notok "$2: exit $(cat "$T/$1.rc")"
+		diff "$T/$1.want" "$T/$1.out" | sed 's/^/#   /'
+		diag "$T/$1.err"
+	fi
+}
+# wantpf NAME DESC LINES: the run's Findings are LINES (pf's form).
+wantpf() {
+	if [ "$(pf "$1")" = "$3" ]; then
+		ok "$2"
+	else
+		notok "$2"
+		pf "$1" | sed 's/^/#   got: /'
+	fi
+}
+BLIND_F='integrity-io-uring true syscall
+integrity-open-by-handle true syscall
+integrity-seccomp-listener true syscall
+integrity-untraced-clone true syscall
+integrity-user-namespace true syscall
+integrity-user-namespace true syscall'
+for sc in on off; do
+	printf '%s\n' 'clone CLONE_UNTRACED: EPERM' 'clone CLONE_NEWUSER: EPERM' 'clone plain: ok' \
+		'unshare CLONE_NEWUSER: EPERM' 'io_uring_setup: EPERM' 'open_by_handle_at: EPERM' \
+		'seccomp NEW_LISTENER: EPERM' >"$T/pol-blind$sc.want"
+	# Without NO_NEW_PRIVS (--seccomp=off) a filter needs CAP_SYS_ADMIN.
+	if [ $sc = on ]; then plain=ok; else plain=EACCES; fi
+	echo "seccomp plain filter: $plain" >>"$T/pol-blind$sc.want"
+	run "pol-blind$sc" --seccomp=$sc -- "$POLICY" policy blindspots
+	wantout "pol-blind$sc" "policies in detect mode: CLONE_UNTRACED, CLONE_NEWUSER, io_uring, open_by_handle_at, a seccomp listener refused; plain clone and filter run (seccomp $sc)"
+	wantpf "pol-blind$sc" "... one applied Finding each, named by its policy id (seccomp $sc)" "$BLIND_F"
+done
+valid pol-blindon "policies: the Findings are OCSF"
+qok pol-blindon "policies: a Finding names the syscall (unmapped.syscall), deny, Blocked" \
+	'[(e["unmapped"]["syscall"], e["unmapped"]["rule_action"], e["disposition_id"]) for e in ev if e["class_uid"] == 2004 and e["finding_info"]["analytic"]["uid"] == "integrity-untraced-clone"] == [("clone", "deny", 2)]'
+
+native pol-allow "$POLICY" blindspots
+run pol-allow --allow=io-uring,user-namespace -- "$POLICY" policy blindspots
+LIFTED='^(io_uring_setup|unshare CLONE_NEWUSER|clone CLONE_NEWUSER):'
+if [ "$(grep -E "$LIFTED" "$T/pol-allow.out")" = "$(grep -E "$LIFTED" "$T/pol-allow.n.out")" ] &&
+	grep -qx 'clone CLONE_UNTRACED: EPERM' "$T/pol-allow.out" &&
+	[ "$(pf pol-allow)" = 'integrity-open-by-handle true syscall
+integrity-seccomp-listener true syscall
+integrity-untraced-clone true syscall
+namespace-unshare false unshare' ]; then
+	ok "--allow=io-uring,user-namespace lifts exactly those two policies (answers as natively, no policy Finding; the namespace rule sees the unshare)"
+else
+	notok "--allow=io-uring,user-namespace"
+	diff "$T/pol-allow.n.out" "$T/pol-allow.out" | sed 's/^/#   /'
+	pf pol-allow | sed 's/^/#   /'
+fi
+run pol-allowcaps --allow=chroot,net-raw,sys-nice -- "$APP" app caps
+# Kept: SYS_CHROOT, NET_RAW, SYS_NICE; still gone: the others tested.
+if python3 -c '
+import sys
+st = dict(l.split(":", 1) for l in open(sys.argv[1]) if ":" in l)
+eff = int(st["CapEff"], 16)
+kept = all(eff >> c & 1 for c in (18, 13, 23))
+gone = not any(eff >> c & 1 for c in (19, 21, 2, 31, 12, 25, 22, 9))
+sys.exit(0 if kept and gone else 1)' "$T/pol-allowcaps.out"; then
+	ok "--allow=chroot,net-raw,sys-nice keeps CAP_SYS_CHROOT, NET_RAW, SYS_NICE, and only those"
+else
+	notok "--allow=chroot,net-raw,sys-nice"
+	diag "$T/pol-allowcaps.out"
+fi
+rc=0
+"$SENSOR" --cid="$CID" --fail=closed --allow=io-uring,bogus -- /bin/true /bin/true >/dev/null 2>"$T/pol-bad.err" || rc=$?
+if [ $rc = 101 ] && grep -q 'bogus.*use io-uring, user-namespace, compat-abi, chroot, net-raw, sys-nice' "$T/pol-bad.err"; then
+	ok "--allow with an unknown name: a start failure that names the valid ones"
+else
+	notok "--allow with an unknown name: exit $rc"
+	diag "$T/pol-bad.err"
+fi
+
+# compat-abi: every x32 (and i386) syscall stops, ENOSYS, one Finding per
+# process. x32 syscalls reach seccomp even on a kernel without the x32
+# ABI (where they are ENOSYS anyway).
+printf 'x32 getpid: ENOSYS\nx32 getpid again: ENOSYS\n' >"$T/pol-x32.want"
+run pol-x32 -- "$POLICY" policy x32
+wantout pol-x32 "compat-abi: an x32 syscall fails with ENOSYS"
+wantpf pol-x32 "compat-abi: one Finding for the process, not one per call" \
+	'integrity-compat-abi true syscall'
+qok pol-x32 "compat-abi: the Finding names the x32 syscall" \
+	'[e["unmapped"]["syscall"] for e in ev if e["class_uid"] == 2004] == ["x32 getpid (1073741863)"]'
+cp "$T/pol-x32.want" "$T/pol-x32a.want"
+run pol-x32a --allow=compat-abi -- "$POLICY" policy x32
+wantout pol-x32a "--allow=compat-abi: the x32 syscall reaches the kernel (ENOSYS here: no x32 ABI)"
+wantpf pol-x32a "--allow=compat-abi: no Finding" ""
+if ("$POLICY" int80 "$T/i80.native") >/dev/null 2>&1; then
+	printf 'int80 open: ENOSYS\nint80 open: ENOSYS\ncreated: no\n' >"$T/pol-i80.want"
+	run pol-i80 -- "$POLICY" policy int80 "$T/i80.traced"
+	wantout pol-i80 "compat-abi: an i386 open(O_CREAT) by int \$0x80 is skipped (ENOSYS, no file)"
+	wantpf pol-i80 "compat-abi: one Finding for two i386 calls" 'integrity-compat-abi true syscall'
+else
+	ok "compat-abi: i386 int \$0x80 # SKIP this kernel has no IA32 emulation (int \$0x80 is SIGSEGV)"
+fi
+
+printf '%s\n' 'setpriority PRIO_PROCESS sensor: EPERM' 'setpriority PRIO_PGRP sensor: EPERM' \
+	'setpriority PRIO_USER: EPERM' 'setpriority self: ok' 'ioprio_set sensor: EPERM' \
+	'ioprio_set WHO_USER: EPERM' 'ioprio_set self: ok' 'sched_setaffinity sensor: EPERM' \
+	'sched_setaffinity self: ok' 'sched_setscheduler sensor: EPERM' 'sched_setparam sensor: EPERM' \
+	'sched_setattr sensor: EPERM' 'sched_setattr self: ok' >"$T/pol-sched.want"
+run pol-sched -- "$POLICY" policy sched
+wantout pol-sched "sensor-target: setpriority, ioprio_set, sched_set* at the sensor (and PRIO_USER, WHO_USER) refused; on self they run"
+if [ "$(pf pol-sched | sort -u)" = 'integrity-sensor-target true syscall' ] && [ "$(pf pol-sched | wc -l)" = 9 ]; then
+	ok "sensor-target: a Finding for each of the 9 refusals"
+else
+	notok "sensor-target: scheduling Findings"
+	pf pol-sched | sed 's/^/#   /'
+fi
+qok pol-sched "sensor-target: the Finding names the sensor as the target" \
+	'[e["unmapped"].get("target_pid") == launches[0]["process"]["parent_process"]["pid"] for e in ev if e["class_uid"] == 2004 and e["unmapped"]["syscall"] == "sched_setaffinity"] == [True]'
+
+printf 'write /proc/SENSOR/oom_score_adj: EPERM\nread /proc/SENSOR/oom_score_adj: ok\n' >"$T/pol-proc.want"
+run pol-proc -- "$POLICY" policy procfs
+wantout pol-proc "sensor-target: /proc/SENSOR/oom_score_adj cannot be written, can be read"
+wantpf pol-proc "sensor-target: the write is a Finding on the open" 'integrity-sensor-target true open'
+
+printf '%s\n' 'sink open for append: EPERM' 'sink open O_TRUNC: EPERM' 'sink unlink: EPERM' \
+	'sink rename: EPERM' >"$T/pol-sink.want"
+run pol-sink -- "$POLICY" policy sink "$T/pol-sink.ev"
+wantout pol-sink "sensor-target: the event file cannot be opened, truncated, unlinked or renamed"
+valid pol-sink "sensor-target: the event file is whole after the attempts"
+wantpf pol-sink "sensor-target: a Finding for each" \
+	'integrity-sensor-target true open
+integrity-sensor-target true open
+integrity-sensor-target true rename
+integrity-sensor-target true unlink'
+# By inode, not by name: a hard link made before the sensor started.
+: >"$T/pol-sinkh.ev"
+ln "$T/pol-sinkh.ev" "$T/pol-sinkh.alias"
+timeout -s KILL 60 "$SENSOR" --cid="$CID" --sink="file:$T/pol-sinkh.ev" -- /bin/sh sh -c \
+	"echo x >>'$T/pol-sinkh.alias'; echo rc=\$?" >"$T/pol-sinkh.out" 2>"$T/pol-sinkh.err" </dev/null
+if grep -q 'rc=[1-9]' "$T/pol-sinkh.out" && [ "$(pf pol-sinkh)" = 'integrity-sensor-target true open' ]; then
+	ok "sensor-target: a shell's >> on a hard link to the event file is refused"
+else
+	notok "sensor-target: a shell's >> on a hard link to the event file"
+	diag "$T/pol-sinkh.out" "$T/pol-sinkh.err"
+fi
+
+# The seccomp data is a hint: an application filter returning RET_TRACE
+# with data 0 (the execve row) for openat must not let an open through.
+printf 'own filter: ok\nopen: EPERM\n' >"$T/pol-appf.want"
+run pol-appf --mode=prevent -- "$POLICY" policy appfilter /etc/shadow
+wantout pol-appf "an application filter's RET_TRACE data cannot make the sensor skip a syscall (sensitive read refused)"
+wantpf pol-appf "... and the rule's Finding is there" 'sensitive-file-read true open'
+
+# kill(-1, sig) when the sensor is not PID 1: sent to the others, not to
+# the sensor; ESRCH when there is no other process. In a PID namespace of
+# its own, with a shell as its PID 1 and the sensor as PID 2: a sensor that
+# let kill(-1) through would signal only that namespace, never the host's
+# processes (policy.c refuses to run killall outside one).
+for sc in on off; do
+	printf 'kill(-1, SIGTERM): ok\nchildren killed by SIGTERM: 5 of 5\nkill(-1, 0) alone: ESRCH\n' >"$T/pol-kill$sc.want"
+	rm -f "$T/pol-kill$sc.ev"
+	rc=0
+	timeout -s KILL 60 unshare --pid --fork --mount-proc /bin/sh -c '"$@"; echo "sensor exit $?" >&2' sh \
+		"$SENSOR" --cid="$CID" --sink="file:$T/pol-kill$sc.ev" --seccomp=$sc -- \
+		"$POLICY" policy killall 5 >"$T/pol-kill$sc.out" 2>"$T/pol-kill$sc.err" </dev/null || rc=$?
+	echo "$rc" >"$T/pol-kill$sc.rc"
+	wantout "pol-kill$sc" "kill(-1, SIGTERM) reaches the app's 5 children, not the sensor (PID 2); alone, ESRCH (seccomp $sc)"
+	if grep -qx 'sensor exit 0' "$T/pol-kill$sc.err"; then
+		valid "pol-kill$sc" "kill(-1): the sensor survived and finished its events (seccomp $sc)"
+	else
+		notok "kill(-1): the sensor did not exit 0 (seccomp $sc)"
+		diag "$T/pol-kill$sc.err"
+	fi
+done
 
 # The app's own ptrace: defined outcome EPERM (one tracer per task).
 run ownptrace -- "$APP" app ptrace

@@ -107,7 +107,8 @@ static void check_set(const struct ruleset *rs)
 
 static void check_spec(const struct ruleset *rs, int files)
 {
-	static const struct spec_ctx ctx = { 4242, 4240, { 4242, 4243 }, 2 };
+	static const struct spec_ctx ctx = { .pid = 4242, .pgid = 4240,
+					      .tids = { 4242, 4243 }, .n_tids = 2 };
 	struct trace_spec spec;
 	struct spec_rules r;
 	struct fc_err e = { 0 };

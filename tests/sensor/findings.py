@@ -20,7 +20,10 @@
       applied true, action_id 2 (Denied) and disposition_id 2 (Blocked)
       exactly when the mode is prevent and the action deny or kill, else
       action_id 3 (Observed) and disposition_id 15 (Detected); a non-empty
-      evidences list. Prints problems, exits 1.
+      evidences list. Prints problems, exits 1. A Finding of an integrity
+      policy (id integrity-*, sensor-shim/policy.c) is in no rules file: it
+      is a deny applied in either mode, with a title, a technique and
+      unmapped.syscall.
   findings.py dupkeys FILE
       Objects with a key twice (json.loads keeps the last one silently):
       prints "line N: PATH: KEY", exits 1.
@@ -101,6 +104,9 @@ def check(rules_files, paths):
             where = f"{path}: finding {n}"
             rid = rule_of(e)
             r = rules.get(rid)
+            if r is None and isinstance(rid, str) and rid.startswith("integrity-"):
+                problems += check_policy(where, rid, e)
+                continue
             if r is None:
                 problems.append(f"{where}: analytic.uid {rid!r} is no rule")
                 continue
@@ -145,6 +151,27 @@ def check(rules_files, paths):
     for p in problems[:40]:
         print(p)
     return 1 if problems else 0
+
+
+def check_policy(where, rid, e):
+    fi = e.get("finding_info", {})
+    u = e.get("unmapped", {})
+    attacks = fi.get("attacks") or [{}]
+    want = {
+        "type_uid": (e.get("type_uid"), 200401),
+        "unmapped.rule_action": (u.get("rule_action"), "deny"),
+        "unmapped.applied": (u.get("applied"), True),
+        "action_id": (e.get("action_id"), 2),
+        "disposition_id": (e.get("disposition_id"), 2),
+        "analytic.name": (fi.get("analytic", {}).get("name"), fi.get("title")),
+    }
+    out = [f"{where} ({rid}): {k} is {got!r}, not {exp!r}"
+           for k, (got, exp) in want.items() if got != exp]
+    if not fi.get("title") or not (attacks[0].get("technique") or {}).get("uid"):
+        out.append(f"{where} ({rid}): no title or no technique")
+    if not u.get("syscall") or not e.get("evidences"):
+        out.append(f"{where} ({rid}): no unmapped.syscall or no evidences")
+    return out
 
 
 def dupkeys(path):

@@ -3,6 +3,8 @@
  * into understood and set-aside options (falconctl_opts.c). */
 #include "unit.h"
 
+#include <stdio.h>
+
 #include "falconctl_opts.h"
 #include "shell_words.h"
 
@@ -202,6 +204,59 @@ static void test_sensor_fields(void)
 	      "without them: no tags, stderr, seccomp on, no container name");
 }
 
+/* --allow=LIST: names to bits, strictly. */
+static const struct {
+	const char *value;
+	unsigned want;           /* the bits, or ~0U: refused */
+	const char *msg;         /* refused: part of the message */
+} allows[] = {
+	{ "io-uring", FC_ALLOW_IO_URING, NULL },
+	{ "user-namespace,compat-abi", FC_ALLOW_USER_NAMESPACE | FC_ALLOW_COMPAT_ABI, NULL },
+	{ "chroot,net-raw,sys-nice", FC_ALLOW_CHROOT | FC_ALLOW_NET_RAW | FC_ALLOW_SYS_NICE,
+	  NULL },
+	{ "io-uring,user-namespace,compat-abi,chroot,net-raw,sys-nice", 0x3fU, NULL },
+	{ "io_uring", ~0U, "\"io_uring\" is not a refusal the sensor can lift: use "
+	  "io-uring, user-namespace, compat-abi, chroot, net-raw, sys-nice" },
+	{ "io-uring,", ~0U, "has an empty name" },
+	{ ",io-uring", ~0U, "has an empty name" },
+	{ "io-uring,,chroot", ~0U, "has an empty name" },
+	{ "chroot,chroot", ~0U, "names \"chroot\" twice" },
+	{ "IO-URING", ~0U, "is not a refusal" },
+	{ "io-uring-x", ~0U, "is not a refusal" },
+	{ "all", ~0U, "is not a refusal" },
+};
+
+static void test_allow(void)
+{
+	char cid[] = "--cid=" CID;
+	const char *known[3], *unknown[3];
+	size_t nk, nu;
+	struct falconctl_opts o;
+
+	for (size_t i = 0; i < sizeof allows / sizeof *allows; i++) {
+		char word[128];
+		char *w[] = { cid, word };
+		struct fc_err e = { 0 };
+		int rc;
+
+		snprintf(word, sizeof word, "--allow=%s", allows[i].value);
+		rc = falconctl_opts_parse(w, 2, &o, known, &nk, unknown, &nu, &e);
+		if (allows[i].want != ~0U)
+			CHECK(rc == 0 && o.allow == allows[i].want && nk == 2,
+			      "--allow=%s is read", allows[i].value);
+		else if (!CHECK(rc < 0 && e.kind == FC_ERR_USAGE && strstr(e.msg, allows[i].msg),
+				"--allow=%s is refused", allows[i].value))
+			unit_diag("rc %d: %s", rc, e.msg);
+	}
+	{
+		char *w[] = { cid };
+		struct fc_err e = { 0 };
+
+		CHECK(falconctl_opts_parse(w, 1, &o, known, &nk, unknown, &nu, &e) == 0 &&
+		      o.allow == 0, "without --allow nothing is lifted");
+	}
+}
+
 static const struct {
 	const char *in;
 	enum fc_fail_mode want;
@@ -230,6 +285,7 @@ int main(void)
 	test_opts();
 	test_forwarded();
 	test_sensor_fields();
+	test_allow();
 	test_fail_of_text();
 	return unit_done();
 }
