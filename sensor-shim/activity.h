@@ -39,6 +39,7 @@ enum act_field {
 	F_FILE_WRITTEN_SINCE_START,
 	F_NET_FAMILY, F_DST_IP, F_DST_PORT, F_SRC_IP, F_SRC_PORT, F_UNIX_PATH,
 	F_PTRACE_REQUEST, F_TARGET_PID, F_NS_FLAGS, F_FD_NEW, F_FD_TYPE,
+	F_ARGS_UNREADABLE,
 	F_N_FIELDS
 };
 
@@ -71,6 +72,8 @@ struct activity {
 
 	/* files */
 	const char *file_path, *old_path;
+	int exchange;            /* rename: RENAME_EXCHANGE: old_path is
+				  * written too, and file.path matches it */
 	int is_write, is_trunc, is_create, existed;
 	int has_mode;
 	unsigned mode;
@@ -89,6 +92,9 @@ struct activity {
 	uint64_t ns_flags;
 	int fd_new;
 	const char *fd_type;
+
+	/* an argument could not be read whole (syscall_decode.h) */
+	int args_unreadable;
 };
 
 /* A field's value, as the matcher wants it. has is 0 when the event does
