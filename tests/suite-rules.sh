@@ -680,6 +680,16 @@ trigger unreadable-arguments open "openat of a path at an unmapped address" -- o
 trigger unreadable-arguments connect "connect of an address at an unmapped address" -- connect-badptr
 trigger unreadable-arguments exec "20 000 arguments, more than the 16 384 kept" -- exec-many 20000 "$B/pre/true"
 nearmiss unreadable-arguments "300 arguments (a compiler)" -- exec-many 300 "$B/pre/true"
+# The rules see every kept argument: a padded nc -e is seen.
+trigger netcat-exec exec "nc -e after 9000 padding arguments (past the old 256 kept)" -- \
+	exec-many 9000 "$B/bin/nc" -e /bin/sh 127.0.0.1 9
+if [ "$(count "$last" unreadable-arguments)" = 0 ] &&
+	PID=$(lastpid "$last") q "$last" '[(un(e)["argc"], un(e)["argv"][-4:]) for e in launches if pid(e) == PID] == [(9005, ["-e", "/bin/sh", "127.0.0.1", "9"])]' | grep -qx yes; then
+	ok "netcat-exec: 9005 arguments are not unreadable; the Launch has them all (argc 9005)"
+else
+	notok "netcat-exec: 9005 arguments: not unreadable, a Launch with all of them"
+	show "$last"
+fi
 nearmiss unreadable-arguments "8000 arguments (xargs of short names)" -- exec-many 8000 "$B/pre/true"
 nearmiss unreadable-arguments "sh -c with a 12 KiB script" -- exec /bin/sh -c @env:BIGSCRIPT
 prevent unreadable-arguments exec errno=EPERM "20 000 arguments refused" -- exec-many 20000 "$B/pre/true"

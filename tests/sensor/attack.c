@@ -88,7 +88,7 @@ static const char usage[] =
 	"  clone-ns FLAG[,FLAG...]     clone(2) with those flags (as for unshare) | SIGCHLD; the child exits\n"
 	"  vm-writev                   process_vm_writev(2) into a forked child\n"
 	"  procmem                     a forked child's /proc/PID/mem opened for writing\n"
-	"  exec-many N PATH            fork, execve(PATH) with N arguments \"a\", wait\n"
+	"  exec-many N PATH [ARG...]   fork, execve(PATH) with N arguments \"a\", then ARGs, wait\n"
 	"  exec-badptr PATH            fork, execve(PATH) with an argv entry at an unmapped address\n"
 	"  open-badptr | connect-badptr  openat(2) | connect(2) with an unmapped address\n"
 	"Any subcommand but exec, execat, fexec and memfd takes -f first: run it in a forked child,\n"
@@ -1014,12 +1014,15 @@ static void do_exec_many(int argc, char **argv)
 
 	need(argc, 3);
 	n = parse_len(argv[1]);
-	many_argv = calloc((size_t)n + 2, sizeof *many_argv);
+	many_argv = calloc((size_t)n + (size_t)argc, sizeof *many_argv);
 	if (!many_argv)
 		die("exec-many: out of memory");
 	many_argv[0] = argv[2];
 	for (long i = 1; i <= n; i++)
 		many_argv[i] = (char *)"a";
+	/* The arguments after PATH come after the padding. */
+	for (int i = 3; i < argc; i++)
+		many_argv[n + i - 2] = argv[i];
 	spawn("exec-many", exec_many, argv + 2);
 	free(many_argv);
 }
