@@ -31,7 +31,9 @@ const struct act_field_info act_fields[F_N_FIELDS] = {
 	[F_PROCESS_IS_ENTRYPOINT] = { "process.is_entrypoint", AT_BOOL, EV(ACT_EXEC) },
 	[F_ACTOR_NAME] = { "actor.name", AT_STRING, ALL },
 	[F_ACTOR_PATH] = { "actor.path", AT_STRING, ALL },
-	[F_FILE_PATH] = { "file.path", AT_STRING, FILES | EV(ACT_EXEC) },
+	/* ptrace: process_vm_writev names /proc/PID/mem, the file an open
+	 * would write for the same effect (RULES.md). */
+	[F_FILE_PATH] = { "file.path", AT_STRING, FILES | EV(ACT_EXEC) | EV(ACT_PTRACE) },
 	[F_FILE_OLD_PATH] = { "file.old_path", AT_STRING, EV(ACT_RENAME) },
 	[F_FILE_IS_WRITE] = { "file.is_write", AT_BOOL, FILES },
 	[F_FILE_IS_TRUNC] = { "file.is_trunc", AT_BOOL, EV(ACT_OPEN) },
@@ -49,6 +51,7 @@ const struct act_field_info act_fields[F_N_FIELDS] = {
 	[F_NS_FLAGS] = { "ns.flags", AT_NUMBER, EV(ACT_UNSHARE) | EV(ACT_SETNS) },
 	[F_FD_NEW] = { "fd.new", AT_NUMBER, EV(ACT_DUP) },
 	[F_FD_TYPE] = { "fd.type", AT_STRING, EV(ACT_DUP) },
+	[F_ARGS_UNREADABLE] = { "args.unreadable", AT_BOOL, ALL },
 };
 
 int act_field_lookup(const char *name)
@@ -134,6 +137,7 @@ struct act_value act_get(struct activity *a, enum act_field f)
 	case F_NS_FLAGS: return num(1, (long long)a->ns_flags);
 	case F_FD_NEW: return num(1, a->fd_new);
 	case F_FD_TYPE: return str(a->fd_type);
+	case F_ARGS_UNREADABLE: return boolean(a->args_unreadable);
 	case F_N_FIELDS: break;
 	}
 	return (struct act_value){ 0 };

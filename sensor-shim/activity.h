@@ -41,6 +41,7 @@ enum act_field {
 	F_FILE_WRITTEN_SINCE_START,
 	F_NET_FAMILY, F_DST_IP, F_DST_PORT, F_SRC_IP, F_SRC_PORT, F_UNIX_PATH,
 	F_PTRACE_REQUEST, F_TARGET_PID, F_NS_FLAGS, F_FD_NEW, F_FD_TYPE,
+	F_ARGS_UNREADABLE,
 	F_N_FIELDS
 };
 
@@ -73,6 +74,8 @@ struct activity {
 
 	/* files */
 	const char *file_path, *old_path;
+	int exchange;            /* rename: RENAME_EXCHANGE: old_path is
+				  * written too, and file.path matches it */
 	int is_write, is_trunc, is_create, existed;
 	int has_mode;
 	unsigned mode;
@@ -94,6 +97,9 @@ struct activity {
 
 	/* a policy's refusal (policy.h): the syscall and the reason */
 	const char *syscall, *reason;
+
+	/* an argument could not be read whole (syscall_decode.h) */
+	int args_unreadable;
 };
 
 /* A field's value, as the matcher wants it. has is 0 when the event does

@@ -4,6 +4,8 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sched.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,10 +76,11 @@ static void observe_file(const struct sys_event *ev, struct observation *o)
 		follow = 0;
 		a->is_write = 1;
 		break;
-	case DEC_RENAME: case DEC_RENAMEAT:
+	case DEC_RENAME: case DEC_RENAMEAT: case DEC_RENAMEAT2:
 		a->event = ACT_RENAME;
 		follow = 0;
 		a->is_write = 1;
+		a->exchange = (f->at_flags & RENAME_EXCHANGE) != 0;
 		break;
 	default:
 		a->event = ACT_CHMOD;
@@ -134,8 +137,9 @@ static void observe_net(const struct sys_event *ev, struct observation *o)
 	const unsigned char *addr = ev->u.net.addr;
 	unsigned char local[sizeof ss];
 
-	a->event = ev->spec->decoder == DEC_CONNECT ? ACT_CONNECT :
-		   ev->spec->decoder == DEC_BIND ? ACT_BIND : ACT_LISTEN;
+	/* connect, and sendto/sendmsg/sendmmsg with MSG_FASTOPEN */
+	a->event = ev->spec->decoder == DEC_BIND ? ACT_BIND :
+		   ev->spec->decoder == DEC_LISTEN ? ACT_LISTEN : ACT_CONNECT;
 	if (a->event == ACT_LISTEN) {
 		len = local_addr(ev->tid, ev->u.net.fd, local, sizeof local);
 		addr = local;
@@ -149,7 +153,10 @@ static void observe_net(const struct sys_event *ev, struct observation *o)
 		inet_ntop(AF_INET, &in->sin_addr, a->ip, sizeof a->ip);
 		a->port = ntohs(in->sin_port);
 		a->has_addr = 1;
-	} else if (a->family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
+	} else if (a->family == AF_INET6 &&
+		   len >= offsetof(struct sockaddr_in6, sin6_scope_id)) {
+		/* The kernel takes 24 bytes (SIN6_LEN_RFC2133, no scope id)
+		 * for IPv6: the rest of ss is zero. */
 		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&ss;
 
 		if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))
@@ -177,6 +184,83 @@ static void observe_net(const struct sys_event *ev, struct observation *o)
 	}
 }
 
+/* A symlink's target as written (the kernel refuses one of PATH_MAX
+ * bytes or more, so the cut never loses a byte it would use). */
+static void copy_target(char *out, size_t cap, const char *target)
+{
+	size_t n = strnlen(target, cap - 1);
+
+	memcpy(out, target, n);
+	out[n] = '\0';
+}
+
+/* The other ways to create names and change files (rules_spec.c): each is
+ * the open that would do the same, on the name it writes: a link,
+ * symlink or node is an open that creates its new name (the link's
+ * target is old_path: resolved for a hard link, as written for a
+ * symlink); truncate and ftruncate are an open with O_TRUNC. */
+static void observe_create(const struct sys_event *ev, struct observation *o)
+{
+	const struct file_args *f = ev->u.file;
+	struct activity *a = &o->a;
+	enum spec_decoder d = ev->spec->decoder;
+
+	a->event = ACT_OPEN;
+	a->is_write = 1;
+	switch (d) {
+	case DEC_FTRUNCATE:
+		a->is_trunc = 1;
+		if (path_of_fd(ev->tid, f->fd, o->path) < 0)
+			snprintf(o->path, sizeof o->path, "/proc/%d/fd/%d", (int)ev->tid, f->fd);
+		o->exists = 1;
+		break;
+	case DEC_TRUNCATE:
+		a->is_trunc = 1;
+		o->exists = path_resolve(ev->tid, f->dirfd, f->path, 1, o->path) == 1;
+		break;
+	case DEC_MKNOD:
+	case DEC_MKNODAT:
+		o->exists = path_resolve(ev->tid, f->dirfd, f->path, 0, o->path) == 1;
+		a->has_mode = 1;
+		a->mode = f->mode;
+		break;
+	default:
+		o->exists = path_resolve(ev->tid, f->dirfd2, f->path2, 0, o->path) == 1;
+		if (d == DEC_LINK || d == DEC_LINKAT)
+			path_resolve(ev->tid, f->dirfd, f->path,
+				     (f->at_flags & AT_SYMLINK_FOLLOW) != 0, o->path2);
+		else
+			copy_target(o->path2, sizeof o->path2, f->path);
+		a->old_path = o->path2;
+		break;
+	}
+	a->file_path = o->path;
+	a->is_create = !o->exists && d != DEC_FTRUNCATE && d != DEC_TRUNCATE;
+	a->existed = o->exists;
+}
+
+/* The other syscall paths that are not files: process_vm_writev is the
+ * ptrace event (request "vm_writev", its file /proc/PID/mem, what an open
+ * would write for the same effect); clone with CLONE_NEW* flags is
+ * unshare's (ns.flags: those flags, without the exit signal). */
+static void observe_other(const struct sys_event *ev, struct observation *o)
+{
+	struct activity *a = &o->a;
+
+	if (ev->spec->decoder == DEC_VM_WRITEV) {
+		a->event = ACT_PTRACE;
+		a->ptrace_request = "vm_writev";
+		a->target_pid = (int)(uint32_t)ev->args[0];
+		snprintf(o->path, sizeof o->path, "/proc/%lld/mem", a->target_pid);
+		a->file_path = o->path;
+		return;
+	}
+	a->event = ACT_UNSHARE;
+	a->ns_flags = ev->args[0] & (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS |
+				     CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID |
+				     CLONE_NEWNET);
+}
+
 static const char *ptrace_request_name(uint64_t r)
 {
 	switch (r) {
@@ -199,6 +283,7 @@ int observe(const struct sys_event *ev, const struct observe_proc *p,
 	o->path[0] = o->path2[0] = '\0';
 	a->tid = ev->tid;
 	who(a, p);
+	a->args_unreadable = ev->unreadable;
 	switch (ev->spec->decoder) {
 	case DEC_EXECVE:
 	case DEC_EXECVEAT:
@@ -207,7 +292,18 @@ int observe(const struct sys_event *ev, const struct observe_proc *p,
 	case DEC_CONNECT:
 	case DEC_BIND:
 	case DEC_LISTEN:
+	case DEC_SENDTO:
+	case DEC_SENDMSG:
+	case DEC_SENDMMSG:
 		observe_net(ev, o);
+		return 0;
+	case DEC_LINK: case DEC_LINKAT: case DEC_SYMLINK: case DEC_SYMLINKAT:
+	case DEC_MKNOD: case DEC_MKNODAT: case DEC_TRUNCATE: case DEC_FTRUNCATE:
+		observe_create(ev, o);
+		return 0;
+	case DEC_CLONE:
+	case DEC_VM_WRITEV:
+		observe_other(ev, o);
 		return 0;
 	case DEC_PTRACE:
 		a->event = ACT_PTRACE;
@@ -244,6 +340,8 @@ void observe_commit(const struct observation *o, struct written_set *ws)
 
 	if ((a->event == ACT_OPEN && a->is_write) || a->event == ACT_RENAME)
 		written_set_add(ws, a->file_path);
+	if (a->exchange)
+		written_set_add(ws, a->old_path);
 }
 
 void observation_done(struct observation *o)

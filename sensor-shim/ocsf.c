@@ -146,7 +146,7 @@ void ocsf_proc_members(struct jout *j, const struct ocsf_proc *p)
 	if (p->exe)
 		ocsf_file_obj(j, p->exe);
 	if (p->cmd_line)
-		jout_kstr(j, "cmd_line", p->cmd_line);
+		ocsf_kcmd_line(j, "cmd_line", p->cmd_line);
 }
 
 void ocsf_unmapped_begin(struct jout *j, const struct ocsf_ctx *c)
@@ -197,14 +197,42 @@ char *ocsf_join_argv(const struct tstrv *v)
 	return s;
 }
 
+int ocsf_argv_array(struct jout *j, const struct tstrv *v)
+{
+	size_t room = OCSF_ARGV_EMIT;
+	int cut = 0;
+
+	jout_karr(j, "argv");
+	for (size_t i = 0; i < v->n; i++) {
+		size_t n = v->len[i];
+
+		if (room == 0) {
+			cut = 1;
+			break;
+		}
+		if (n > room) {
+			n = room;
+			cut = 1;
+		}
+		jout_bytes(j, v->buf + v->off[i], n);
+		room -= n;
+	}
+	jout_arr_end(j);
+	return cut;
+}
+
+void ocsf_kcmd_line(struct jout *j, const char *key, const char *s)
+{
+	jout_key(j, key);
+	jout_bytes(j, s, strnlen(s, OCSF_ARGV_EMIT));
+}
+
 static void argv_members(struct jout *j, const struct tstrv *v, int from_proc)
 {
-	jout_karr(j, "argv");
-	for (size_t i = 0; i < v->n; i++)
-		jout_bytes(j, v->buf + v->off[i], v->len[i]);
-	jout_arr_end(j);
+	int cut = ocsf_argv_array(j, v);
+
 	jout_kint(j, "argc", (long long)v->count);
-	if (v->flags & (TSTRV_ENTRIES_CUT | TSTRV_BYTES_CUT | TSTRV_COUNT_CUT))
+	if (cut || (v->flags & (TSTRV_ENTRIES_CUT | TSTRV_BYTES_CUT | TSTRV_COUNT_CUT)))
 		jout_kbool(j, "argv_truncated", 1);
 	if (v->flags & (TSTRV_FAULT | TSTRV_BAD_ENTRY))
 		jout_kbool(j, "argv_unreadable", 1);
@@ -243,7 +271,7 @@ char *ocsf_launch(const struct ocsf_ctx *c, const struct ocsf_launch *l,
 		ocsf_file_obj(&j, l->exe);
 	}
 	if (cmd_line)
-		jout_kstr(&j, "cmd_line", cmd_line);
+		ocsf_kcmd_line(&j, "cmd_line", cmd_line);
 	if (l->cwd)
 		jout_kstr(&j, "working_directory", l->cwd);
 	if (l->uid >= 0) {

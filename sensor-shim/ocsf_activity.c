@@ -128,12 +128,8 @@ void ocsf_activity_unmapped(struct jout *j, const struct activity *a)
 	if (a->event == ACT_EXEC) {
 		if (a->written_since_start)
 			jout_kbool(j, "written_since_start", 1);
-		if (a->argv) {
-			jout_karr(j, "argv");
-			for (size_t i = 0; i < a->argv->n; i++)
-				jout_bytes(j, a->argv->buf + a->argv->off[i], a->argv->len[i]);
-			jout_arr_end(j);
-		}
+		if (a->argv && ocsf_argv_array(j, a->argv))
+			jout_kbool(j, "argv_truncated", 1);
 	}
 }
 

@@ -15,6 +15,19 @@
  * dropped and counted rather than cut. */
 #define OCSF_LINE_MAX (512U * 1024U)
 
+/* Bytes of an argument vector, and of a command line, that one event
+ * carries. The rules see all that tracee_mem.h keeps (256 KiB); an event
+ * with all of it, escaped, would pass OCSF_LINE_MAX and be dropped, and
+ * padding the arguments would then hide a Launch and its Findings. */
+#define OCSF_ARGV_EMIT (16U * 1024U)
+
+/* "argv": the entries up to OCSF_ARGV_EMIT bytes in all (the last one
+ * cut). Returns 1 when something was left out. */
+int ocsf_argv_array(struct jout *j, const struct tstrv *v);
+
+/* key: a command line, cut at OCSF_ARGV_EMIT bytes. */
+void ocsf_kcmd_line(struct jout *j, const char *key, const char *s);
+
 /* An OCSF class, as the header names it. */
 struct klass {
 	int category_uid;

@@ -59,6 +59,10 @@ static int holds(const struct rule_cond *c, struct activity *a)
 		return 0;
 	switch (v.type) {
 	case AT_STRING:
+		/* RENAME_EXCHANGE writes both names. */
+		if (c->field == F_FILE_PATH && a->exchange && a->old_path &&
+		    str_any(c, a->old_path))
+			return 1;
 		return str_any(c, v.s);
 	case AT_STRINGS:
 		/* Any argument after argv[0]. */

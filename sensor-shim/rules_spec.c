@@ -8,7 +8,14 @@
  *   or a rule on opens); else only opens for writing, creating or
  *   truncating;
  * - ptrace: only ATTACH, SEIZE and TRACEME; dup2/dup3: only onto 0, 1, 2;
- *   ptrace, unshare, setns, dup2/dup3: only when a rule looks at them.
+ *   ptrace, unshare, setns, dup2/dup3: only when a rule looks at them;
+ * - ftruncate: only to length 0 (a database sizes its files all the time);
+ * - sendto, sendmsg, sendmmsg: only with MSG_FASTOPEN (TCP Fast Open: a
+ *   connect and its first bytes in one call);
+ * - clone: only with a CLONE_NEW* flag (threads and forks run), when a
+ *   rule looks at unshare;
+ * - link, symlink, mknod, truncate and their *at forms, process_vm_writev:
+ *   always (rare).
  * No row takes the exit stop: no event or rule needs a return value. */
 #include "rules_spec.h"
 
@@ -16,12 +23,14 @@
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/ptrace.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include "rules.h"
 
-#define MAX_ADDED 64
+#define MAX_ADDED 128
 
 struct build {
 	struct spec_row *rows;
@@ -90,6 +99,55 @@ static void chmod_rows(struct build *b)
 	}
 }
 
+static const char *const why_create = "File System Activity: a new name (link, "
+	"symlink, mknod) is a create";
+static const char *const why_trunc = "File System Activity: truncation";
+
+/* Other ways to create names and change files. */
+static void create_rows(struct build *b)
+{
+	add(b, "link", DEC_LINK, why_create);
+	add(b, "linkat", DEC_LINKAT, why_create);
+	add(b, "symlink", DEC_SYMLINK, why_create);
+	add(b, "symlinkat", DEC_SYMLINKAT, why_create);
+	/* Every type: a FIFO or a regular file is a create, a device node
+	 * (CAP_MKNOD) a way to the host's disks; mkfifo is the only
+	 * common caller. */
+	add(b, "mknod", DEC_MKNOD, why_create);
+	add(b, "mknodat", DEC_MKNODAT, why_create);
+	add(b, "truncate", DEC_TRUNCATE, why_trunc);
+	add(b, "truncate64", DEC_TRUNCATE, why_trunc);
+	/* The length is an off_t: all 64 bits. A truncate to another length
+	 * runs: the descriptor's open for writing was seen already. i386's
+	 * ftruncate64 splits the length over two registers: its low half. */
+	add_if(b, "ftruncate", DEC_FTRUNCATE, 1, ~0ULL, 0, why_trunc);
+	add_if(b, "ftruncate64", DEC_FTRUNCATE, 1, 0xffffffffU, 0, why_trunc);
+}
+
+static const char *const why_tfo = "Network Activity: TCP Fast Open connects";
+
+/* TCP Fast Open: the flags are an int; the address is sendto's 5th
+ * argument or in the msghdr. */
+static void fastopen_rows(struct build *b)
+{
+	add_if(b, "sendto", DEC_SENDTO, 3, MSG_FASTOPEN, MSG_FASTOPEN, why_tfo);
+	add_if(b, "sendmsg", DEC_SENDMSG, 2, MSG_FASTOPEN, MSG_FASTOPEN, why_tfo);
+	add_if(b, "sendmmsg", DEC_SENDMMSG, 3, MSG_FASTOPEN, MSG_FASTOPEN, why_tfo);
+}
+
+/* clone with a namespace flag is unshare's event. CLONE_NEWUSER is the
+ * integrity-user-namespace policy's (policy.c); CLONE_NEWTIME does not
+ * fit clone's flags (its bit is the exit signal's). */
+static void clone_rows(struct build *b)
+{
+	static const unsigned long ns[] = { CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWNET,
+					    CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWCGROUP };
+
+	for (size_t i = 0; i < sizeof ns / sizeof *ns; i++)
+		add_if(b, "clone", DEC_CLONE, 0, ns[i], ns[i],
+		       "rules: a new namespace (clone)");
+}
+
 int rules_spec_build(const struct ruleset *rs, int files, struct trace_spec *out,
 		     struct fc_err *e)
 {
@@ -112,10 +170,12 @@ int rules_spec_build(const struct ruleset *rs, int files, struct trace_spec *out
 		add(&b, "unlinkat", DEC_UNLINKAT, "File System Activity: Delete");
 		add(&b, "rename", DEC_RENAME, "File System Activity: Rename");
 		add(&b, "renameat", DEC_RENAMEAT, "File System Activity: Rename");
-		add(&b, "renameat2", DEC_RENAMEAT, "File System Activity: Rename");
+		add(&b, "renameat2", DEC_RENAMEAT2, "File System Activity: Rename");
 		chmod_rows(&b);
+		create_rows(&b);
 	}
 	add(&b, "connect", DEC_CONNECT, "Network Activity: outbound connection");
+	fastopen_rows(&b);
 	add(&b, "bind", DEC_BIND, "Network Activity: bind");
 	add(&b, "listen", DEC_LISTEN, "Network Activity: listen");
 	if (ev & (1U << ACT_PTRACE)) {
@@ -123,9 +183,14 @@ int rules_spec_build(const struct ruleset *rs, int files, struct trace_spec *out
 		add_if(&b, "ptrace", DEC_PTRACE, 0, ~0ULL, PTRACE_ATTACH, "rules: ptrace");
 		add_if(&b, "ptrace", DEC_PTRACE, 0, ~0ULL, PTRACE_SEIZE, "rules: ptrace");
 		add_if(&b, "ptrace", DEC_PTRACE, 0, ~0ULL, PTRACE_TRACEME, "rules: ptrace");
+		/* Writing another process's memory is ptrace's POKEDATA
+		 * without the attach: the ptrace event (RULES.md). */
+		add(&b, "process_vm_writev", DEC_VM_WRITEV, "rules: process_vm_writev");
 	}
-	if (ev & (1U << ACT_UNSHARE))
+	if (ev & (1U << ACT_UNSHARE)) {
 		add(&b, "unshare", DEC_UNSHARE, "rules: namespaces");
+		clone_rows(&b);
+	}
 	if (ev & (1U << ACT_SETNS))
 		add(&b, "setns", DEC_SETNS, "rules: namespaces");
 	if (ev & (1U << ACT_DUP)) {

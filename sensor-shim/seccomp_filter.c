@@ -96,9 +96,13 @@ int seccomp_filter_build(const struct spec_rules *r, struct sock_fprog *prog,
 		int arc;
 
 		for (unsigned c = 0; c < rule->n_cond; c++)
-			cmp[c] = (struct scmp_arg_cmp){ rule->cond[c].arg,
-				SCMP_CMP_MASKED_EQ, rule->cond[c].mask,
-				rule->cond[c].value };
+			/* SPEC_NE compares all 64 bits (spec_rules_build). */
+			cmp[c] = rule->cond[c].op == SPEC_NE ?
+				(struct scmp_arg_cmp){ rule->cond[c].arg, SCMP_CMP_NE,
+						       rule->cond[c].value, 0 } :
+				(struct scmp_arg_cmp){ rule->cond[c].arg,
+					SCMP_CMP_MASKED_EQ, rule->cond[c].mask,
+					rule->cond[c].value };
 		arc = seccomp_rule_add_array(ctx, action,
 					     seccomp_syscall_resolve_name(row->syscall),
 					     rule->n_cond, cmp);

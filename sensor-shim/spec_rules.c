@@ -147,7 +147,14 @@ int spec_rules_build(const struct trace_spec *spec, const struct spec_ctx *ctx,
 						       "(%s): argument %u does not exist", i,
 						       row->syscall, row->cond[c].arg);
 				}
+				if (row->cond[c].op == SPEC_NE && row->cond[c].mask != ~0ULL) {
+					spec_rules_free(out);
+					return fc_fail(e, FC_ERR_INPUT, "trace spec row %zu "
+						       "(%s): a \"not equal\" condition must "
+						       "compare all 64 bits", i, row->syscall);
+				}
 				rule.cond[c].arg = row->cond[c].arg;
+				rule.cond[c].op = row->cond[c].op;
 				rule.cond[c].mask = row->cond[c].mask;
 				if (fact(&row->cond[c], ctx, k, &rule.cond[c].value) < 0)
 					usable = 0;
@@ -185,9 +192,12 @@ void spec_rules_free(struct spec_rules *r)
 
 static int rule_holds(const struct spec_rule *rule, const uint64_t args[6])
 {
-	for (unsigned c = 0; c < rule->n_cond; c++)
-		if ((args[rule->cond[c].arg] & rule->cond[c].mask) != rule->cond[c].value)
+	for (unsigned c = 0; c < rule->n_cond; c++) {
+		int eq = (args[rule->cond[c].arg] & rule->cond[c].mask) == rule->cond[c].value;
+
+		if (eq != (rule->cond[c].op != SPEC_NE))
 			return 0;
+	}
 	return 1;
 }
 

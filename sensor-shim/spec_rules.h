@@ -39,6 +39,7 @@ struct spec_rule {
 	unsigned n_cond;
 	struct {
 		unsigned arg;
+		unsigned op;     /* enum spec_op */
 		uint64_t mask;
 		uint64_t value;
 	} cond[SPEC_MAX_COND];

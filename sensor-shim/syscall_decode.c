@@ -109,11 +109,32 @@ static const struct file_layout layouts[] = {
 	[DEC_CHMOD] = { -1, 0, -1, -1, -1, 1, -1, -1 },
 	[DEC_FCHMOD] = { -1, -1, -1, -1, -1, 1, 0, -1 },
 	[DEC_FCHMODAT] = { 0, 1, -1, -1, -1, 2, -1, 3 },
+	/* A link's target is path, the name it creates path2 (as rename's
+	 * new name): link(old, new), linkat(olddirfd, old, newdirfd, new,
+	 * flags), symlink(target, linkpath), symlinkat(target, newdirfd,
+	 * linkpath). A symlink's target is a string, never resolved. */
+	[DEC_LINK] = { -1, 0, -1, 1, -1, -1, -1, -1 },
+	[DEC_LINKAT] = { 0, 1, 2, 3, -1, -1, -1, 4 },
+	[DEC_SYMLINK] = { -1, 0, -1, 1, -1, -1, -1, -1 },
+	[DEC_SYMLINKAT] = { -1, 0, 1, 2, -1, -1, -1, -1 },
+	[DEC_MKNOD] = { -1, 0, -1, -1, -1, 1, -1, -1 },
+	[DEC_MKNODAT] = { 0, 1, -1, -1, -1, 2, -1, -1 },
+	[DEC_TRUNCATE] = { -1, 0, -1, -1, -1, -1, -1, -1 },
+	[DEC_FTRUNCATE] = { -1, -1, -1, -1, -1, -1, 0, -1 },
+	[DEC_RENAMEAT2] = { 0, 1, 2, 3, -1, -1, -1, 4 },  /* flags: RENAME_EXCHANGE */
 };
 
 int decode_is_file(enum spec_decoder d)
 {
-	return d >= DEC_OPEN && d <= DEC_FCHMODAT;
+	return (d >= DEC_OPEN && d <= DEC_FCHMODAT) || (d >= DEC_LINK && d <= DEC_RENAMEAT2);
+}
+
+/* What the kernel would read and we could not: a path cut or behind a
+ * bad pointer. A NULL path is no such thing: the kernel refuses it
+ * (EFAULT) before doing anything. */
+static int path_unreadable(unsigned flags)
+{
+	return (flags & (TSTR_FAULT | TSTR_TRUNC)) != 0;
 }
 
 static uint64_t user_ptr(const struct sys_event *ev, uint64_t v)
@@ -144,6 +165,9 @@ static void decode_file(struct tmem *m, struct sys_event *ev)
 	if (l->path2 >= 0)
 		f->path2_flags = tmem_string(m, user_ptr(ev, ev->args[l->path2]),
 					     f->path2, PATH_MAX_KEPT, &len);
+	ev->unreadable = path_unreadable(f->path_flags) || path_unreadable(f->path2_flags);
+	f->length = ev->spec->decoder == DEC_TRUNCATE || ev->spec->decoder == DEC_FTRUNCATE ?
+		    ev->args[1] : 0;
 	f->oflags = l->flags >= 0 ? (uint32_t)ev->args[l->flags] : 0;
 	f->at_flags = l->at_flags >= 0 ? (uint32_t)ev->args[l->at_flags] : 0;
 	if (ev->spec->decoder == DEC_CREAT)
@@ -156,6 +180,8 @@ static void decode_file(struct tmem *m, struct sys_event *ev)
 			f->oflags = how[0];
 			f->mode = (unsigned)how[1];
 			f->has_mode = (how[0] & O_CREAT) != 0;
+		} else {
+			ev->unreadable = 1;
 		}
 		return;
 	}
@@ -164,20 +190,86 @@ static void decode_file(struct tmem *m, struct sys_event *ev)
 	f->mode = f->has_mode ? (unsigned)(uint32_t)ev->args[l->mode] & 07777U : 0;
 }
 
-static void decode_sockaddr(struct tmem *m, struct sys_event *ev)
+/* The address at addr, len bytes (a socklen_t, an int: the upper half of
+ * the register is ignored). The kernel refuses more than 128 bytes
+ * (EINVAL); fewer than asked is an unreadable pointer. */
+static void read_sockaddr(struct tmem *m, struct sys_event *ev, uint64_t addr, uint64_t len)
 {
-	uint64_t len = (uint32_t)ev->args[2];
-
-	ev->u.net.fd = (int)int_arg(ev, 0);
+	len &= 0xffffffffU;
 	ev->u.net.addr_len = 0;
+	if (addr == 0 || len == 0)
+		return;
 	if (len > sizeof ev->u.net.addr)
 		len = sizeof ev->u.net.addr;
-	ev->u.net.addr_len = (unsigned)tmem_read(m, user_ptr(ev, ev->args[1]),
-						 ev->u.net.addr, (size_t)len);
+	ev->u.net.addr_len = (unsigned)tmem_read(m, user_ptr(ev, addr), ev->u.net.addr,
+						 (size_t)len);
+	if (ev->u.net.addr_len < len)
+		ev->unreadable = 1;
+}
+
+/* sendmsg's and sendmmsg's struct msghdr (the first one of sendmmsg's
+ * vector: the one that connects): msg_name, then msg_namelen, each as
+ * wide as a pointer of the caller's ABI (an int, padded on 64-bit). */
+static void read_msghdr(struct tmem *m, struct sys_event *ev, uint64_t hdr)
+{
+	unsigned psize = decode_ptr_size(ev->arch, ev->nr);
+	unsigned char raw[16];
+	uint64_t name = 0;
+	uint32_t namelen;
+
+	ev->u.net.addr_len = 0;
+	if (tmem_read(m, user_ptr(ev, hdr), raw, 2 * psize) != 2 * psize) {
+		ev->unreadable = 1;
+		return;
+	}
+	if (psize == 8) {
+		memcpy(&name, raw, 8);
+	} else {
+		uint32_t n32;
+
+		memcpy(&n32, raw, 4);
+		name = n32;
+	}
+	memcpy(&namelen, raw + psize, 4);
+	read_sockaddr(m, ev, name, namelen);
+}
+
+static void decode_net(struct tmem *m, struct sys_event *ev)
+{
+	ev->u.net.fd = (int)int_arg(ev, 0);
+	ev->u.net.addr_len = 0;
+	switch (ev->spec->decoder) {
+	case DEC_CONNECT:
+	case DEC_BIND:
+		read_sockaddr(m, ev, ev->args[1], ev->args[2]);
+		break;
+	case DEC_SENDTO:
+		read_sockaddr(m, ev, ev->args[4], ev->args[5]);
+		break;
+	case DEC_SENDMSG:
+		read_msghdr(m, ev, ev->args[1]);
+		break;
+	case DEC_SENDMMSG:
+		if ((uint32_t)ev->args[2] > 0)
+			read_msghdr(m, ev, ev->args[1]);
+		break;
+	default:
+		break;
+	}
+}
+
+static int exec_unreadable(const struct exec_info *x)
+{
+	if (!x)
+		return 1; /* out of memory: nothing of it was judged */
+	return path_unreadable(x->path_flags) ||
+	       (x->argv.flags & (TSTRV_FAULT | TSTRV_BAD_ENTRY | TSTRV_ENTRIES_CUT |
+				 TSTRV_BYTES_CUT | TSTRV_COUNT_CUT)) != 0;
 }
 
 void syscall_decode(struct tmem *m, struct sys_event *ev)
 {
+	ev->unreadable = 0;
 	if (decode_is_file(ev->spec->decoder)) {
 		decode_file(m, ev);
 		return;
@@ -186,6 +278,7 @@ void syscall_decode(struct tmem *m, struct sys_event *ev)
 	case DEC_EXECVE:
 	case DEC_EXECVEAT:
 		ev->u.exec = decode_exec(m, ev);
+		ev->unreadable = exec_unreadable(ev->u.exec);
 		break;
 	case DEC_PIDFD_SEND_SIGNAL:
 		ev->u.pidfd.fd = (int)(uint32_t)ev->args[0];
@@ -193,7 +286,10 @@ void syscall_decode(struct tmem *m, struct sys_event *ev)
 		break;
 	case DEC_CONNECT:
 	case DEC_BIND:
-		decode_sockaddr(m, ev);
+	case DEC_SENDTO:
+	case DEC_SENDMSG:
+	case DEC_SENDMMSG:
+		decode_net(m, ev);
 		break;
 	case DEC_LISTEN:
 		ev->u.net.fd = (int)int_arg(ev, 0);
@@ -206,6 +302,8 @@ void syscall_decode(struct tmem *m, struct sys_event *ev)
 	case DEC_PTRACE:
 	case DEC_UNSHARE:
 	case DEC_DUP:
+	case DEC_CLONE:
+	case DEC_VM_WRITEV:
 	case DEC_NONE:
 	default:
 		break;

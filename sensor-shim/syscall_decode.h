@@ -36,9 +36,11 @@ struct file_args {
 	uint64_t at_flags;       /* *at flags (AT_SYMLINK_NOFOLLOW, AT_REMOVEDIR) */
 	unsigned mode;
 	int has_mode;            /* chmod, or open with O_CREAT */
+	uint64_t length;         /* truncate, ftruncate */
 };
 
-/* A socket call: the address as read (connect, bind). */
+/* A socket call: the address as read (connect, bind; sendto, sendmsg and
+ * sendmmsg with MSG_FASTOPEN, whose address is a connect's). */
 struct net_args {
 	int fd;
 	unsigned char addr[128]; /* struct sockaddr_storage's size */
@@ -53,6 +55,10 @@ struct sys_event {
 	uint32_t arch;           /* AUDIT_ARCH_* */
 	uint64_t nr;
 	uint64_t args[6];
+	/* An argument could not be read whole: a pointer to unreadable
+	 * memory (path, argv, sockaddr, msghdr), argv past the kept entries
+	 * or bytes, a path past PATH_MAX_KEPT (args.unreadable, RULES.md). */
+	int unreadable;
 	union {
 		struct exec_info *exec;          /* DEC_EXECVE, DEC_EXECVEAT */
 		struct {
@@ -60,7 +66,8 @@ struct sys_event {
 			pid_t target;            /* 0: not a process, or unknown */
 		} pidfd;                         /* DEC_PIDFD_SEND_SIGNAL, DEC_SETNS */
 		struct file_args *file;          /* DEC_OPEN .. DEC_FCHMODAT */
-		struct net_args net;             /* DEC_CONNECT, DEC_BIND, DEC_LISTEN */
+		struct net_args net;             /* DEC_CONNECT, DEC_BIND, DEC_LISTEN,
+						  * DEC_SENDTO, DEC_SENDMSG, DEC_SENDMMSG */
 	} u;
 };
 

@@ -29,6 +29,13 @@ enum spec_decoder {
 	/* Sockets, and the rest the rules may want. */
 	DEC_CONNECT, DEC_BIND, DEC_LISTEN,
 	DEC_PTRACE, DEC_UNSHARE, DEC_SETNS, DEC_DUP,
+	/* Other ways to name, create and change files (after DEC_FCHMODAT:
+	 * decode_is_file takes the range). */
+	DEC_LINK, DEC_LINKAT, DEC_SYMLINK, DEC_SYMLINKAT, DEC_MKNOD, DEC_MKNODAT,
+	DEC_TRUNCATE, DEC_FTRUNCATE, DEC_RENAMEAT2,
+	/* Other ways to connect, to create namespaces, to write another
+	 * process's memory. */
+	DEC_SENDTO, DEC_SENDMSG, DEC_SENDMMSG, DEC_CLONE, DEC_VM_WRITEV,
 	/* Not decoded: the tracer does it itself (tracer.c). */
 	DEC_KILL_ALL,            /* kill(-1, sig): sent to all but the sensor */
 };
@@ -50,9 +57,12 @@ enum spec_val {
 
 enum spec_op {
 	SPEC_EQ = 0,             /* (arg & mask) == value */
+	SPEC_NE,                 /* (arg & mask) != value; mask must be all
+				  * 64 bits (libseccomp has no masked NE) */
 };
 
-/* One condition: (args[arg] & mask) == value. mask 0xffffffff compares an
+/* One condition: (args[arg] & mask) == value (or != for SPEC_NE). mask
+ * 0xffffffff compares an
  * int argument (pid_t, int): the kernel ignores the upper half of the
  * register for those, so a filter comparing all 64 bits could be bypassed
  * by setting them. */

@@ -105,7 +105,7 @@ unsigned tmem_string(struct tmem *m, uint64_t addr, char *buf, size_t cap,
 
 static int reserve(struct tstrv *v, size_t need)
 {
-	size_t cap = v->cap ? v->cap : 1024;
+	size_t cap = v->cap ? v->cap : 256;
 	char *grown;
 
 	if (v->used + need <= v->cap)
@@ -120,6 +120,60 @@ static int reserve(struct tstrv *v, size_t need)
 	v->buf = grown;
 	v->cap = cap;
 	return 0;
+}
+
+/* tmem_string into v's buffer at v->used, growing it as the string is
+ * read (a cap of 128 KiB is not reserved up front for every entry). */
+static int strv_entry(struct tmem *m, uint64_t addr, size_t cap, struct tstrv *v,
+		      size_t *len, unsigned *ef)
+{
+	size_t got = 0;
+
+	*len = 0;
+	*ef = 0;
+	if (reserve(v, 1) < 0)
+		return -1;
+	v->buf[v->used] = '\0';
+	if (addr == 0) {
+		*ef = TSTR_NULL;
+		return 0;
+	}
+	for (;;) {
+		uint64_t at = addr + got;
+		uint64_t base = at & ~(uint64_t)(TMEM_PAGE - 1);
+		size_t off = (size_t)(at - base), n = TMEM_PAGE - off;
+		const unsigned char *page, *nul;
+		int cut = 0;
+
+		if (at < addr) {
+			*ef = TSTR_FAULT;
+			return 0;
+		}
+		page = page_at(m, base);
+		if (!page) {
+			*ef = TSTR_FAULT;
+			return 0;
+		}
+		nul = memchr(page + off, 0, n);
+		if (nul)
+			n = (size_t)(nul - (page + off));
+		if (n > cap - got) {
+			n = cap - got;
+			cut = 1;
+		}
+		if (reserve(v, got + n + 1) < 0)
+			return -1;
+		memcpy(v->buf + v->used + got, page + off, n);
+		got += n;
+		*len = got;
+		v->buf[v->used + got] = '\0';
+		if (cut) {
+			*ef = TSTR_TRUNC;
+			return 0;
+		}
+		if (nul)
+			return 0;
+	}
 }
 
 int tmem_strv(struct tmem *m, uint64_t addr, unsigned ptr_size, struct tstrv *v)
@@ -170,9 +224,8 @@ int tmem_strv(struct tmem *m, uint64_t addr, unsigned ptr_size, struct tstrv *v)
 			continue;
 		}
 		cap = room - 1 < ARGV_MAX_ENTRY ? room - 1 : ARGV_MAX_ENTRY;
-		if (reserve(v, cap + 1) < 0)
+		if (strv_entry(m, p, cap, v, &len, &ef) < 0)
 			return -1;
-		ef = tmem_string(m, p, v->buf + v->used, cap, &len);
 		if (ef & TSTR_TRUNC)
 			v->flags |= TSTRV_BYTES_CUT;
 		if (ef & TSTR_FAULT)

@@ -6,7 +6,14 @@
  * the page), through a small page cache, within a byte budget per
  * decode; everything kept is capped. Nothing here trusts a tracee byte.
  *
- * The caps (ours; Datadog keeps 256 entries of 256 bytes): */
+ * The caps are the kernel's own where it has one, so that an argument
+ * vector the kernel accepts is kept whole and a cut one is suspicious
+ * (args.unreadable, RULES.md): an entry longer than MAX_ARG_STRLEN (128
+ * KiB) fails execve with E2BIG; 256 KiB in all is twice what xargs and
+ * find -exec + put on one command line (128 KiB), and 16384 entries is an
+ * xargs line of 8-byte names. Datadog keeps 256 entries of 256 bytes; a
+ * rule can then be dodged with 256 dummy arguments in front. Memory is
+ * taken as the strings are read: a short argv costs what it holds. */
 #ifndef FC_TRACEE_MEM_H
 #define FC_TRACEE_MEM_H
 
@@ -17,9 +24,9 @@
 #define TMEM_PAGE 4096U
 #define TMEM_CACHE_PAGES 8
 
-#define ARGV_MAX_ENTRIES 256        /* argv entries kept */
-#define ARGV_MAX_ENTRY 1024         /* bytes kept of each entry */
-#define ARGV_MAX_TOTAL (16 * 1024)  /* bytes kept of all entries */
+#define ARGV_MAX_ENTRIES 16384      /* argv entries kept */
+#define ARGV_MAX_ENTRY (128 * 1024) /* bytes kept of each entry: MAX_ARG_STRLEN */
+#define ARGV_MAX_TOTAL (256 * 1024) /* bytes kept of all entries */
 #define ARGV_COUNT_MAX (1U << 20)   /* entries counted past those kept */
 #define PATH_MAX_KEPT 4096          /* bytes kept of a path argument */
 #define TMEM_BUDGET (16U << 20)     /* bytes read from a tracee per decode */

@@ -81,7 +81,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fake_space_fill(&s, data + 52, body);
 	/* Descriptor arguments would reach this process's own descriptors
 	 * (pidfd_getfd on listen): keep them to stdin's. */
-	if (ev.spec->decoder == DEC_LISTEN || ev.spec->decoder == DEC_FCHMOD)
+	if (ev.spec->decoder == DEC_LISTEN || ev.spec->decoder == DEC_FCHMOD ||
+	    ev.spec->decoder == DEC_FTRUNCATE)
 		ev.args[0] = 0;
 
 	if (decode_is_file(ev.spec->decoder))

@@ -39,6 +39,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -74,6 +75,22 @@ static const char usage[] =
 	"  unix-listen PATH            unix socket bound, listening\n"
 	"  unshare FLAG[,FLAG...]      user,uts,ipc,net,ns,pid,cgroup,files,fs,sysvsem\n"
 	"  setns PATH [TYPE]           setns(2) on PATH (e.g. /proc/self/ns/uts), TYPE as for unshare\n"
+	"  link OLD NEW | symlink TARGET NEW  linkat(2) | symlinkat(2)\n"
+	"  link-legacy OLD NEW | symlink-legacy TARGET NEW  link(2) | symlink(2)\n"
+	"  mknod PATH fifo|reg         mknodat(2), mode 0644\n"
+	"  exchange A B                renameat2(RENAME_EXCHANGE)\n"
+	"  truncate PATH LEN           truncate(2)\n"
+	"  ftruncate PATH LEN          ftruncate(2) on PATH opened for writing (no O_TRUNC)\n"
+	"  sendto-fastopen | sendmsg-fastopen | sendmmsg-fastopen IP PORT\n"
+	"                              TCP Fast Open: one byte with MSG_FASTOPEN to IP:PORT\n"
+	"  sendto-udp IP PORT [N]      N (1) UDP datagrams by sendto(2) with an address\n"
+	"  connect6-short IP6 PORT     TCP connect with a 24-byte sockaddr_in6 (no scope id)\n"
+	"  clone-ns FLAG[,FLAG...]     clone(2) with those flags (as for unshare) | SIGCHLD; the child exits\n"
+	"  vm-writev                   process_vm_writev(2) into a forked child\n"
+	"  procmem                     a forked child's /proc/PID/mem opened for writing\n"
+	"  exec-many N PATH [ARG...]   fork, execve(PATH) with N arguments \"a\", then ARGs, wait\n"
+	"  exec-badptr PATH            fork, execve(PATH) with an argv entry at an unmapped address\n"
+	"  open-badptr | connect-badptr  openat(2) | connect(2) with an unmapped address\n"
 	"Any subcommand but exec, execat, fexec and memfd takes -f first: run it in a forked child,\n"
 	"or -t: run it in a new thread of this process.\n"
 	"An argument @env:NAME is the value of the environment variable NAME.\n";
@@ -779,6 +796,281 @@ static void do_setns(int argc, char **argv)
 	close(fd);
 }
 
+/* ---- other ways to create names, change files and connect */
+
+static void do_link(int argc, char **argv)
+{
+	long rc;
+
+	need(argc, 3);
+	if (!strcmp(argv[0], "link"))
+		rc = syscall(SYS_linkat, AT_FDCWD, argv[1], AT_FDCWD, argv[2], 0);
+	else if (!strcmp(argv[0], "symlink"))
+		rc = syscall(SYS_symlinkat, argv[1], AT_FDCWD, argv[2]);
+#if defined(SYS_link) && defined(SYS_symlink)
+	else if (!strcmp(argv[0], "link-legacy"))
+		rc = syscall(SYS_link, argv[1], argv[2]);
+	else
+		rc = syscall(SYS_symlink, argv[1], argv[2]);
+#else
+	else
+		rc = -1, errno = ENOSYS;
+#endif
+	report(argv[0], rc, errno);
+}
+
+static void do_mknod(int argc, char **argv)
+{
+	unsigned type;
+	long rc;
+
+	need(argc, 3);
+	if (!strcmp(argv[2], "fifo"))
+		type = S_IFIFO;
+	else if (!strcmp(argv[2], "reg"))
+		type = S_IFREG;
+	else
+		die("mknod: \"%s\" is not fifo or reg", argv[2]);
+	rc = syscall(SYS_mknodat, AT_FDCWD, argv[1], type | 0644, 0);
+	report("mknod", rc, errno);
+}
+
+static void do_exchange(int argc, char **argv)
+{
+	long rc;
+
+	need(argc, 3);
+	rc = syscall(SYS_renameat2, AT_FDCWD, argv[1], AT_FDCWD, argv[2], RENAME_EXCHANGE);
+	report("exchange", rc, errno);
+}
+
+static long parse_len(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || v < 0)
+		die("length \"%s\" is not a number", s);
+	return v;
+}
+
+static void do_truncate(int argc, char **argv)
+{
+	long rc;
+	int fd;
+
+	need(argc, 3);
+	if (!strcmp(argv[0], "truncate")) {
+		rc = syscall(SYS_truncate, argv[1], parse_len(argv[2]));
+		report("truncate", rc, errno);
+		return;
+	}
+	fd = open(argv[1], O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		die("ftruncate: cannot open %s: %s", argv[1], strerror(errno));
+	rc = syscall(SYS_ftruncate, fd, parse_len(argv[2]));
+	report("ftruncate", rc, errno);
+	close(fd);
+}
+
+static void do_fastopen(int argc, char **argv)
+{
+	struct sockaddr_storage ss;
+	struct iovec iov = { (void *)"x", 1 };
+	struct msghdr mh = { 0 };
+	struct mmsghdr mm = { 0 };
+	socklen_t len;
+	long rc;
+	int s;
+
+	need(argc, 3);
+	len = inet_addr_of(argv[1], argv[2], &ss);
+	s = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		die("%s: socket: %s", argv[0], strerror(errno));
+	mh.msg_name = &ss;
+	mh.msg_namelen = len;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mm.msg_hdr = mh;
+	if (!strcmp(argv[0], "sendto-fastopen"))
+		rc = syscall(SYS_sendto, s, "x", 1, MSG_FASTOPEN | MSG_NOSIGNAL, &ss, len);
+	else if (!strcmp(argv[0], "sendmsg-fastopen"))
+		rc = syscall(SYS_sendmsg, s, &mh, MSG_FASTOPEN | MSG_NOSIGNAL);
+	else
+		rc = syscall(SYS_sendmmsg, s, &mm, 1, MSG_FASTOPEN | MSG_NOSIGNAL);
+	report(argv[0], rc, errno);
+	close(s);
+}
+
+static void do_sendto_udp(int argc, char **argv)
+{
+	struct sockaddr_storage ss;
+	long n = 1, rc = 0;
+	socklen_t len;
+	int s, err = 0;
+
+	need(argc, 3);
+	len = inet_addr_of(argv[1], argv[2], &ss);
+	if (argc > 3)
+		n = parse_len(argv[3]);
+	s = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		die("sendto-udp: socket: %s", strerror(errno));
+	for (long i = 0; i < n; i++) {
+		rc = syscall(SYS_sendto, s, "x", 1, 0, &ss, len);
+		if (rc < 0) {
+			err = errno;
+			break;
+		}
+	}
+	report("sendto-udp", rc, err);
+	close(s);
+}
+
+static void do_connect6_short(int argc, char **argv)
+{
+	struct sockaddr_storage ss;
+
+	need(argc, 3);
+	if (inet_addr_of(argv[1], argv[2], &ss) != sizeof(struct sockaddr_in6))
+		die("connect6-short: %s is not an IPv6 address", argv[1]);
+	/* SIN6_LEN_RFC2133: sockaddr_in6 without sin6_scope_id. */
+	connect_to("connect6-short", AF_INET6, 0, &ss,
+		   (socklen_t)offsetof(struct sockaddr_in6, sin6_scope_id));
+}
+
+static void do_clone_ns(int argc, char **argv)
+{
+	long rc;
+	int err;
+
+	need(argc, 2);
+	/* A fork with namespace flags: the child runs on a copy of this
+	 * stack, as after fork(2). */
+	rc = syscall(SYS_clone, parse_ns(argv[1]) | SIGCHLD, 0, NULL, NULL, 0);
+	if (rc == 0)
+		_exit(0);
+	err = errno;
+	report("clone-ns", rc, err);
+	if (rc > 0)
+		wait_report("clone-ns", (pid_t)rc);
+}
+
+static volatile char poke_target[16] = "before";
+
+/* A child that waits to be written to; killed and reaped by the caller. */
+static pid_t sleeper(void)
+{
+	pid_t c = fork();
+
+	if (c < 0)
+		die("fork: %s", strerror(errno));
+	if (c == 0) {
+		for (;;)
+			pause();
+	}
+	return c;
+}
+
+static void do_poke(int argc, char **argv)
+{
+	pid_t c = sleeper();
+	long rc;
+	int err, st;
+
+	(void)argc;
+	if (!strcmp(argv[0], "vm-writev")) {
+		struct iovec local = { (void *)"after", 6 };
+		struct iovec remote = { (void *)poke_target, 6 };
+
+		rc = syscall(SYS_process_vm_writev, c, &local, 1, &remote, 1, 0);
+	} else {
+		char path[64];
+
+		snprintf(path, sizeof path, "/proc/%d/mem", (int)c);
+		rc = syscall(SYS_openat, AT_FDCWD, path, O_RDWR | O_CLOEXEC);
+		if (rc >= 0)
+			close((int)rc);
+	}
+	err = errno;
+	report(argv[0], rc, err);
+	say("TARGET %s pid=%d\n", argv[0], (int)c);
+	kill(c, SIGKILL);
+	while (waitpid(c, &st, 0) < 0 && errno == EINTR)
+		;
+}
+
+static char **many_argv;
+
+static void exec_many(char **argv)
+{
+	syscall(SYS_execve, argv[0], many_argv, environ);
+}
+
+static void do_exec_many(int argc, char **argv)
+{
+	long n;
+
+	need(argc, 3);
+	n = parse_len(argv[1]);
+	many_argv = calloc((size_t)n + (size_t)argc, sizeof *many_argv);
+	if (!many_argv)
+		die("exec-many: out of memory");
+	many_argv[0] = argv[2];
+	for (long i = 1; i <= n; i++)
+		many_argv[i] = (char *)"a";
+	/* The arguments after PATH come after the padding. */
+	for (int i = 3; i < argc; i++)
+		many_argv[n + i - 2] = argv[i];
+	spawn("exec-many", exec_many, argv + 2);
+	free(many_argv);
+}
+
+/* An address no one maps: the last page below 4 GiB is free in a
+ * 64-bit process's usual layout; mapped and unmapped again to be sure. */
+static void *unmapped(void)
+{
+	void *p = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	munmap(p, 4096);
+	return p;
+}
+
+static void exec_badptr(char **argv)
+{
+	char *nargv[] = { argv[0], unmapped(), NULL };
+
+	syscall(SYS_execve, argv[0], nargv, environ);
+}
+
+static void do_badptr(int argc, char **argv)
+{
+	long rc;
+
+	if (!strcmp(argv[0], "exec-badptr")) {
+		need(argc, 2);
+		spawn("exec-badptr", exec_badptr, argv + 1);
+		return;
+	}
+	if (!strcmp(argv[0], "open-badptr")) {
+		rc = syscall(SYS_openat, AT_FDCWD, unmapped(), O_RDONLY | O_CLOEXEC);
+	} else {
+		int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+		rc = syscall(SYS_connect, s, unmapped(), sizeof(struct sockaddr_in));
+		if (s >= 0) {
+			int e = errno;
+
+			close(s);
+			errno = e;
+		}
+	}
+	report(argv[0], rc, errno);
+}
+
 static const struct {
 	const char *name;
 	void (*run)(int, char **);
@@ -794,6 +1086,15 @@ static const struct {
 	{ "connect", do_connect }, { "connect-unix", do_connect_unix },
 	{ "bind", do_bind }, { "listen", do_bind }, { "unix-listen", do_unix_listen },
 	{ "unshare", do_unshare }, { "setns", do_setns },
+	{ "link", do_link }, { "symlink", do_link }, { "link-legacy", do_link },
+	{ "symlink-legacy", do_link }, { "mknod", do_mknod }, { "exchange", do_exchange },
+	{ "truncate", do_truncate }, { "ftruncate", do_truncate },
+	{ "sendto-fastopen", do_fastopen }, { "sendmsg-fastopen", do_fastopen },
+	{ "sendmmsg-fastopen", do_fastopen }, { "sendto-udp", do_sendto_udp },
+	{ "connect6-short", do_connect6_short }, { "clone-ns", do_clone_ns },
+	{ "vm-writev", do_poke }, { "procmem", do_poke }, { "exec-many", do_exec_many },
+	{ "exec-badptr", do_badptr }, { "open-badptr", do_badptr },
+	{ "connect-badptr", do_badptr },
 };
 
 struct thread_job {

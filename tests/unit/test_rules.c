@@ -9,6 +9,7 @@
 #include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <sched.h>
+#include <signal.h>
 #include <seccomp.h>
 #include <stdint.h>
 #include <sys/ptrace.h>
@@ -22,7 +23,7 @@
 #include "seccomp_filter.h"
 #include "spec_rules.h"
 
-#define N_BUILTIN 26
+#define N_BUILTIN 28
 /* What --file-events=off takes away. */
 #define FILE_EVENTS ((1U << ACT_OPEN) | (1U << ACT_UNLINK) | (1U << ACT_RENAME) | \
 		     (1U << ACT_CHMOD))
@@ -534,10 +535,9 @@ static void test_builtin(void)
 	      !ruleset_is_sensitive(&rs, "/etc/passwd"),
 	      "builtin: sensitive paths are globs whose * stops at /");
 	ev = ruleset_events(&rs);
-	CHECK(ev == (((1U << ACT_N_EVENTS) - 1U) & ~((1U << ACT_BIND) | (1U << ACT_LISTEN) |
-						    (1U << ACT_SYSCALL))),
-	      "builtin: the rules look at every event but bind, listen and a policy's "
-	      "(0x%x)", ev);
+	CHECK(ev == (((1U << ACT_N_EVENTS) - 1U) & ~((1U << ACT_LISTEN) | (1U << ACT_SYSCALL))),
+	      "builtin: the rules look at every event but listen and a policy's (0x%x; "
+	      "bind: unreadable-arguments)", ev);
 	CHECK(strcmp(rule_action_name(RA_KILL), "kill") == 0 &&
 	      strcmp(rule_severity_name(5), "critical") == 0 &&
 	      strcmp(rule_severity_name(1), "informational") == 0 &&
@@ -587,6 +587,11 @@ static void test_merge(void)
 		      "'enabled': false, 'when': []},\n{'id': 'reverse-shell-socket-stdio', "
 		      REQ ", 'event': 'dup', 'enabled': false, 'when': []}]}", &e) == 0,
 	      "merge: two more built-ins turned off");
+	CHECK(ruleset_events(&rs) & (1U << ACT_PTRACE),
+	      "merge: ptrace stays an event while process-memory-write uses it");
+	CHECK(add_doc(&rs, "{'rules': [{'id': 'process-memory-write', " REQ ", "
+		      "'event': 'ptrace', 'enabled': false, 'when': []}]}", &e) == 0,
+	      "merge: process-memory-write turned off");
 	CHECK(!(ruleset_events(&rs) & (1U << ACT_PTRACE)) &&
 	      !(ruleset_events(&rs) & (1U << ACT_DUP)) &&
 	      (ruleset_events(&rs) & (1U << ACT_EXEC)),
@@ -1147,6 +1152,61 @@ static const struct match_case match_cases[] = {
 	  { "find", "/", "-name", "id_rsa*" }, "credential-search" },
 	{ "credential-search: grep for TODO", 1, NULL, { EXEC("grep", "/bin/grep", "sh") },
 	  { "grep", "-r", "TODO", "src" }, "" },
+	/* The other syscall paths, as observe.c maps them. */
+	{ "write-below-etc: a link created in /etc (linkat: an open that creates)", 1, NULL,
+	  { BY("ln", "/bin/ln"), .event = ACT_OPEN, .file_path = "/etc/ld.so.preload",
+	    .old_path = "/tmp/evil.so", .is_write = 1, .is_create = 1 }, { NULL },
+	  "write-below-etc" },
+	{ "write-below-binary-dir: a symlink in /usr/local/bin", 1, NULL,
+	  { BY("ln", "/bin/ln"), .event = ACT_OPEN, .file_path = "/usr/local/bin/ls",
+	    .old_path = "/tmp/x", .is_write = 1, .is_create = 1 }, { NULL },
+	  "write-below-binary-dir" },
+	{ "write-below-etc: RENAME_EXCHANGE of /tmp/x with /etc/passwd counts both names", 1,
+	  NULL, { BY("app", "/app"), .event = ACT_RENAME, .file_path = "/tmp/x",
+		  .old_path = "/etc/passwd", .exchange = 1, .is_write = 1 }, { NULL },
+	  "write-below-etc" },
+	{ "write-below-etc: a plain rename out of /etc names the new path only", 1, NULL,
+	  { BY("app", "/app"), .event = ACT_RENAME, .file_path = "/tmp/x",
+	    .old_path = "/etc/passwd", .is_write = 1 }, { NULL }, "" },
+	{ "write-below-etc: RENAME_EXCHANGE, a not holds only when neither name matches", 0,
+	  ONE("'rename'", CONDX("file.path", "prefix", "'/etc/'", "'not': true")),
+	  { BY("app", "/app"), .event = ACT_RENAME, .file_path = "/tmp/x",
+	    .old_path = "/etc/passwd", .exchange = 1, .is_write = 1 }, { NULL }, "" },
+	{ "log-truncation: truncate(2) of a log (an open with O_TRUNC)", 1, NULL,
+	  { BY("sh", "/bin/sh"), .event = ACT_OPEN, .file_path = "/var/log/auth.log",
+	    .is_write = 1, .is_trunc = 1, .existed = 1 }, { NULL }, "log-truncation" },
+	{ "process-memory-write: process_vm_writev (ptrace event, /proc/PID/mem)", 1, NULL,
+	  { BY("app", "/app"), .event = ACT_PTRACE, .ptrace_request = "vm_writev",
+	    .target_pid = 77, .file_path = "/proc/77/mem" }, { NULL }, "process-memory-write" },
+	{ "process-memory-write: /proc/77/mem opened for writing", 1, NULL,
+	  { BY("app", "/app"), .event = ACT_OPEN, .file_path = "/proc/77/mem",
+	    .is_write = 1, .existed = 1 }, { NULL }, "process-memory-write" },
+	{ "process-memory-write: a thread's /proc/77/task/78/mem opened for writing", 1, NULL,
+	  { BY("app", "/app"), .event = ACT_OPEN, .file_path = "/proc/77/task/78/mem",
+	    .is_write = 1, .existed = 1 }, { NULL }, "process-memory-write" },
+	{ "process-memory-write: /proc/77/mem read (a debugger's dump)", 1, NULL,
+	  { BY("gdb", "/usr/bin/gdb"), .event = ACT_OPEN, .file_path = "/proc/77/mem",
+	    .existed = 1 }, { NULL }, "" },
+	{ "process-memory-write: /proc/77/maps written is not memory", 1, NULL,
+	  { BY("app", "/app"), .event = ACT_OPEN, .file_path = "/proc/77/maps",
+	    .is_write = 1, .existed = 1 }, { NULL }, "" },
+	{ "process-memory-write: PTRACE_ATTACH has no file: ptrace-attach only", 1, NULL,
+	  { BY("gdb", "/usr/bin/gdb"), .event = ACT_PTRACE, .ptrace_request = "attach",
+	    .target_pid = 77 }, { NULL }, "ptrace-attach" },
+	{ "unreadable-arguments: an exec with a cut argv", 1, NULL,
+	  { EXEC("true", "/bin/true", "sh"), .args_unreadable = 1 }, { "true" },
+	  "unreadable-arguments" },
+	{ "unreadable-arguments: a connect whose address is unreadable", 1, NULL,
+	  { BY("app", "/app"), .event = ACT_CONNECT, .args_unreadable = 1 }, { NULL },
+	  "unreadable-arguments" },
+	{ "unreadable-arguments: an open whose path is unreadable", 1, NULL,
+	  { BY("app", "/app"), .event = ACT_OPEN, .file_path = "/", .args_unreadable = 1 },
+	  { NULL }, "unreadable-arguments" },
+	{ "unreadable-arguments: an exec read whole", 1, NULL,
+	  { EXEC("true", "/bin/true", "sh") }, { "true" }, "" },
+	{ "namespace-unshare: clone(CLONE_NEWNET) is the unshare event", 1, NULL,
+	  { BY("app", "/app"), .event = ACT_UNSHARE, .ns_flags = CLONE_NEWNET }, { NULL },
+	  "namespace-unshare" },
 	{ "built-in: cat of a file runs no rule", 1, NULL, { EXEC("cat", "/bin/cat", "sh") },
 	  { "cat", "/app/config.yml" }, "" },
 	{ "built-in: an override changes what matches", 1, "{'rules': [{'id': 'network-tool', "
@@ -1458,6 +1518,80 @@ static const struct filter_case {
 	  "no namespace rule: unshare(CLONE_NEWUSER) is the user-namespace policy" },
 	{ SET_BUILTIN, "unshare", 0, { CLONE_NEWUSER | CLONE_NEWNS }, EPERM_,
 	  "unshare(CLONE_NEWUSER) is the policy, though the rules' row hides it in BPF" },
+
+	/* Other ways to create names and change files: always, but
+	 * ftruncate only to 0. */
+	{ SET_PLAIN, "link", 0, { PATHP, PATHP }, TRACE, "link stops" },
+	{ SET_PLAIN, "linkat", 0, { FDCWD, PATHP, FDCWD, PATHP, 0 }, TRACE, "linkat stops" },
+	{ SET_PLAIN, "symlink", 0, { PATHP, PATHP }, TRACE, "symlink stops" },
+	{ SET_PLAIN, "symlinkat", 0, { PATHP, FDCWD, PATHP }, TRACE, "symlinkat stops" },
+	{ SET_PLAIN, "mknod", 0, { PATHP, S_IFIFO | 0644, 0 }, TRACE, "mknod of a FIFO stops" },
+	{ SET_PLAIN, "mknodat", 0, { FDCWD, PATHP, S_IFREG | 0644, 0 }, TRACE,
+	  "mknodat of a regular file stops" },
+	{ SET_PLAIN, "truncate", 0, { PATHP, 4096 }, TRACE, "truncate to any length stops" },
+	{ SET_PLAIN, "ftruncate", 0, { 3, 0 }, TRACE, "ftruncate(fd, 0) stops" },
+	{ SET_PLAIN, "ftruncate", 0, { 3, 4096 }, ALLOW,
+	  "ftruncate(fd, 4096) runs (a database sizing its file)" },
+	{ SET_PLAIN, "ftruncate", 0, { 3, 1ULL << 32 }, ALLOW,
+	  "ftruncate(fd, 4 GiB) runs: the length is 64 bits" },
+	{ SET_PLAIN, "ftruncate", SCMP_ARCH_X86, { 3, 0 }, TRACE, "i386 ftruncate(fd, 0) stops" },
+	{ SET_PLAIN, "ftruncate64", SCMP_ARCH_X86, { 3, 0, 0 }, TRACE,
+	  "i386 ftruncate64(fd, 0) stops" },
+	{ SET_PLAIN, "truncate64", SCMP_ARCH_X86, { 0x1000, 0, 0 }, TRACE,
+	  "i386 truncate64 stops" },
+	{ SET_NO_FILES, "linkat", 0, { FDCWD, PATHP, FDCWD, PATHP, 0 }, ALLOW,
+	  "file events off: linkat runs" },
+	{ SET_NO_FILES, "ftruncate", 0, { 3, 0 }, ALLOW, "file events off: ftruncate(fd, 0) runs" },
+
+	/* TCP Fast Open: a connect; other sends run. */
+	{ SET_PLAIN, "sendto", 0, { 3, PATHP, 1, MSG_FASTOPEN, PATHP, 16 }, TRACE,
+	  "sendto(MSG_FASTOPEN) stops" },
+	{ SET_PLAIN, "sendto", 0, { 3, PATHP, 1, MSG_FASTOPEN | MSG_NOSIGNAL | MSG_DONTWAIT,
+	  PATHP, 28 }, TRACE, "sendto(MSG_FASTOPEN with other flags) stops" },
+	{ SET_PLAIN, "sendto", 0, { 3, PATHP, 1, MSG_NOSIGNAL, 0, 0 }, ALLOW,
+	  "send on a connected socket (sendto without an address) runs" },
+	{ SET_PLAIN, "sendto", 0, { 3, PATHP, 1, 0, PATHP, 16 }, ALLOW,
+	  "sendto with an address (UDP) runs" },
+	{ SET_PLAIN, "sendmsg", 0, { 3, PATHP, MSG_FASTOPEN }, TRACE, "sendmsg(MSG_FASTOPEN) stops" },
+	{ SET_PLAIN, "sendmsg", 0, { 3, PATHP, MSG_NOSIGNAL }, ALLOW, "sendmsg runs" },
+	{ SET_PLAIN, "sendmmsg", 0, { 3, PATHP, 2, MSG_FASTOPEN }, TRACE,
+	  "sendmmsg(MSG_FASTOPEN) stops" },
+	{ SET_PLAIN, "sendmmsg", 0, { 3, PATHP, 2, 0 }, ALLOW, "sendmmsg runs" },
+	{ SET_NO_FILES, "sendto", 0, { 3, PATHP, 1, MSG_FASTOPEN, PATHP, 16 }, TRACE,
+	  "file events off: sendto(MSG_FASTOPEN) still stops" },
+
+	/* clone: only with a namespace flag, only with a rule on unshare. */
+#define THREAD_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | \
+		      CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID)
+	{ SET_BUILTIN, "clone", 0, { THREAD_FLAGS }, ALLOW, "clone of a thread runs" },
+	{ SET_BUILTIN, "clone", 0, { CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | SIGCHLD },
+	  ALLOW, "clone of a fork runs" },
+	{ SET_BUILTIN, "clone", 0, { CLONE_VM | CLONE_VFORK | SIGCHLD }, ALLOW,
+	  "clone of a vfork (posix_spawn) runs" },
+	{ SET_BUILTIN, "clone", 0, { CLONE_NEWNS | SIGCHLD }, TRACE, "clone(CLONE_NEWNS) stops" },
+	{ SET_BUILTIN, "clone", 0, { CLONE_NEWPID | SIGCHLD }, TRACE, "clone(CLONE_NEWPID) stops" },
+	{ SET_BUILTIN, "clone", 0, { CLONE_NEWNET | SIGCHLD }, TRACE, "clone(CLONE_NEWNET) stops" },
+	{ SET_BUILTIN, "clone", 0, { CLONE_NEWUTS | SIGCHLD }, TRACE, "clone(CLONE_NEWUTS) stops" },
+	{ SET_BUILTIN, "clone", 0, { CLONE_NEWIPC | SIGCHLD }, TRACE, "clone(CLONE_NEWIPC) stops" },
+	{ SET_BUILTIN, "clone", 0, { CLONE_NEWCGROUP | SIGCHLD }, TRACE,
+	  "clone(CLONE_NEWCGROUP) stops" },
+	{ SET_BUILTIN, "clone", 0, { THREAD_FLAGS | CLONE_NEWNET }, TRACE,
+	  "clone of a thread with CLONE_NEWNET stops (the kernel refuses it, the rule sees it)" },
+	{ SET_BUILTIN, "clone", SCMP_ARCH_X86, { CLONE_NEWNS | SIGCHLD }, TRACE,
+	  "i386 clone(CLONE_NEWNS) stops" },
+	{ SET_NO_NS, "clone", 0, { CLONE_NEWNS | SIGCHLD }, ALLOW,
+	  "namespace rules off: clone(CLONE_NEWNS) runs" },
+
+	/* process_vm_writev: always, with a rule on ptrace. */
+	{ SET_BUILTIN, "process_vm_writev", 0, { OTHER, PATHP, 1, PATHP, 1, 0 }, TRACE,
+	  "process_vm_writev(other) stops" },
+	{ SET_BUILTIN, "process_vm_writev", 0, { S64(PID), PATHP, 1, PATHP, 1, 0 },
+	  EPERM_OR_TRACE, "process_vm_writev(sensor) is refused or stopped (as ptrace: "
+	  "the kernel refuses it too, the sensor is not dumpable)" },
+	{ SET_BUILTIN, "process_vm_readv", 0, { OTHER, PATHP, 1, PATHP, 1, 0 }, ALLOW,
+	  "process_vm_readv(other) runs" },
+	{ SET_PLAIN, "process_vm_writev", 0, { OTHER, PATHP, 1, PATHP, 1, 0 }, ALLOW,
+	  "no ptrace rule: process_vm_writev(other) runs" },
 
 	/* --file-events=off: no file syscall stops, the rest as before. */
 	{ SET_NO_FILES, "openat", 0, { FDCWD, PATHP, O_RDONLY }, ALLOW,

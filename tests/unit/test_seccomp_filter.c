@@ -463,6 +463,53 @@ static void test_bad_spec(void)
 	      "a row naming argument 6 is refused");
 }
 
+/* SPEC_NE: "sendto with an address" (arg 4 != NULL), in BPF and in user
+ * space alike; a masked NE (libseccomp has none) is refused. */
+static void test_not_equal(void)
+{
+	static const struct spec_row ne[] = {
+		{ "sendto", SPEC_TRACE, 0, 0, DEC_SENDTO, 1,
+		  { { .arg = 4, .op = SPEC_NE, .mask = ~0ULL, .value = 0 } }, "x" },
+	};
+	static const struct spec_row masked[] = {
+		{ "sendto", SPEC_TRACE, 0, 0, DEC_SENDTO, 1,
+		  { { .arg = 4, .op = SPEC_NE, .mask = 0xffffffffU, .value = 0 } }, "x" },
+	};
+	static const struct {
+		uint32_t arch;
+		uint64_t addr;
+		uint32_t want;
+		const char *why;
+	} cases[] = {
+		{ AUDIT_ARCH_X86_64, 0x7ffd0000ULL, SECCOMP_RET_TRACE, "an address stops" },
+		{ AUDIT_ARCH_X86_64, 0, SECCOMP_RET_ALLOW, "NULL runs" },
+		{ AUDIT_ARCH_X86_64, 1ULL << 40, SECCOMP_RET_TRACE,
+		  "an address above 4 GiB stops (all 64 bits compared)" },
+	};
+	struct trace_spec s = { ne, 1, 0 }, bad = { masked, 1, 0 };
+	struct spec_rules r;
+	struct sock_fprog prog;
+	struct fc_err e = { 0 };
+
+	if (!CHECK(spec_rules_build(&s, &ctx, &r, &e) == 0 &&
+		   seccomp_filter_build(&r, &prog, &e) == 0, "NE: the spec builds"))
+		return unit_diag("%s", e.msg);
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		int nr = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, "sendto");
+		struct sim_data d = { nr, cases[i].arch, 0, { 3, 0x1000, 1, 0, cases[i].addr, 16 } };
+		uint32_t got = run_bpf(&prog, &d) & SECCOMP_RET_ACTION_FULL;
+		long row = spec_rules_match(&r, d.arch, (uint64_t)(uint32_t)nr, d.args);
+
+		CHECK(got == cases[i].want, "NE: bpf: %s", cases[i].why);
+		CHECK((row == 0) == (cases[i].want == SECCOMP_RET_TRACE), "NE: user space: %s",
+		      cases[i].why);
+	}
+	seccomp_filter_free(&prog);
+	spec_rules_free(&r);
+	CHECK(spec_rules_build(&bad, &ctx, &r, &e) < 0 && strstr(e.msg, "not equal"),
+	      "NE: a masked \"not equal\" is refused");
+}
+
 int main(void)
 {
 	test_golden();
@@ -471,5 +518,6 @@ int main(void)
 	test_hidden_policy();
 	test_pid1();
 	test_bad_spec();
+	test_not_equal();
 	return unit_done();
 }

@@ -83,49 +83,52 @@ static struct tmem *reader(struct fake *f)
 
 #define P(n) (BASE + (uint64_t)(n) * TMEM_PAGE)
 
+/* tmem_string's cap is the caller's: a path's, or an argv entry's. */
+#define SCAP 1024
+
 static void test_strings(void)
 {
 	struct fake *f = fake_new();
-	char buf[ARGV_MAX_ENTRY + 1];
+	char buf[SCAP + 1];
 	size_t len;
 	unsigned fl;
 
 	poke(f, P(1) + 10, "hello", 6);
-	fl = tmem_string(reader(f), P(1) + 10, buf, ARGV_MAX_ENTRY, &len);
+	fl = tmem_string(reader(f), P(1) + 10, buf, SCAP, &len);
 	CHECK(fl == 0 && len == 5 && strcmp(buf, "hello") == 0, "a string in one page");
 
 	/* 100 'A' before a page boundary, 100 'B' after it. */
 	memset(f->mem[2] + TMEM_PAGE - 100, 'A', 100);
 	memset(f->mem[3], 'B', 100);
 	f->mem[3][100] = 0;
-	fl = tmem_string(reader(f), P(3) - 100, buf, ARGV_MAX_ENTRY, &len);
+	fl = tmem_string(reader(f), P(3) - 100, buf, SCAP, &len);
 	CHECK(fl == 0 && len == 200 && buf[99] == 'A' && buf[100] == 'B' && buf[199] == 'B' &&
 	      buf[200] == 0, "a string across a page boundary is read whole");
 
 	/* The same run into an unmapped page. */
 	memset(f->mem[5] + TMEM_PAGE - 50, 'U', 50);
 	f->mapped[6] = 0;
-	fl = tmem_string(reader(f), P(6) - 50, buf, ARGV_MAX_ENTRY, &len);
+	fl = tmem_string(reader(f), P(6) - 50, buf, SCAP, &len);
 	CHECK(fl == TSTR_FAULT && len == 50 && buf[50] == 0,
 	      "a string running into an unmapped page: what was readable, flagged");
 
-	CHECK(tmem_string(reader(f), 0, buf, ARGV_MAX_ENTRY, &len) == TSTR_NULL && len == 0,
+	CHECK(tmem_string(reader(f), 0, buf, SCAP, &len) == TSTR_NULL && len == 0,
 	      "a NULL pointer is flagged, not read");
-	CHECK(tmem_string(reader(f), P(6) + 8, buf, ARGV_MAX_ENTRY, &len) == TSTR_FAULT &&
+	CHECK(tmem_string(reader(f), P(6) + 8, buf, SCAP, &len) == TSTR_FAULT &&
 	      len == 0, "a pointer into an unmapped page");
-	CHECK(tmem_string(reader(f), 8, buf, ARGV_MAX_ENTRY, &len) == TSTR_FAULT,
+	CHECK(tmem_string(reader(f), 8, buf, SCAP, &len) == TSTR_FAULT,
 	      "a pointer below every mapping");
-	CHECK(tmem_string(reader(f), UINT64_MAX - 3, buf, ARGV_MAX_ENTRY, &len) ==
+	CHECK(tmem_string(reader(f), UINT64_MAX - 3, buf, SCAP, &len) ==
 	      TSTR_FAULT, "a pointer at the top of the address space does not wrap");
 
 	/* Caps: longer than the cap, and exactly the cap. */
 	memset(f->mem[8], 'L', 3 * TMEM_PAGE);
-	fl = tmem_string(reader(f), P(8), buf, ARGV_MAX_ENTRY, &len);
-	CHECK(fl == TSTR_TRUNC && len == ARGV_MAX_ENTRY && buf[ARGV_MAX_ENTRY] == 0,
+	fl = tmem_string(reader(f), P(8), buf, SCAP, &len);
+	CHECK(fl == TSTR_TRUNC && len == SCAP && buf[SCAP] == 0,
 	      "a string longer than the cap is cut at the cap and flagged");
-	f->mem[8][ARGV_MAX_ENTRY] = 0;
-	fl = tmem_string(reader(f), P(8), buf, ARGV_MAX_ENTRY, &len);
-	CHECK(fl == 0 && len == ARGV_MAX_ENTRY, "a string exactly as long as the cap is whole");
+	f->mem[8][SCAP] = 0;
+	fl = tmem_string(reader(f), P(8), buf, SCAP, &len);
+	CHECK(fl == 0 && len == SCAP, "a string exactly as long as the cap is whole");
 	free(f);
 }
 
@@ -222,11 +225,11 @@ static void test_caps(void)
 	CHECK(tmem_strv(m, s.array_at, 8, &v) == 0 && v.count == ARGV_COUNT_MAX &&
 	      (v.flags & TSTRV_COUNT_CUT), "3 M entries: counting stops at the cap");
 
-	/* 300 entries of 200 bytes: the total cap. */
+	/* 300 entries of 4000 bytes: the total cap. */
 	{
 		struct fake *f = fake_new();
 
-		memset(f->mem[40], 'z', 200);
+		memset(f->mem[40], 'z', 4000);
 		for (int i = 0; i < 300; i++)
 			poke_ptr(f, P(0) + (uint64_t)i * 8, P(40), 8);
 		poke_ptr(f, P(0) + 300 * 8, 0, 8);
@@ -234,8 +237,33 @@ static void test_caps(void)
 
 		CHECK(rc == 0 && v.count == 300 && v.used <= ARGV_MAX_TOTAL && v.n < 300 &&
 		      (v.flags & TSTRV_BYTES_CUT),
-		      "300 entries of 200 bytes stop at %d bytes (%zu entries kept)",
+		      "300 entries of 4000 bytes stop at %d bytes (%zu entries kept)",
 		      ARGV_MAX_TOTAL, v.n);
+		free(f);
+	}
+	/* What legitimate programs pass is kept whole, unflagged: a script
+	 * of 12 KiB (sh -c), and 300 arguments of 200 bytes (a compiler). */
+	{
+		struct fake *f = fake_new();
+		int rc;
+
+		tstrv_free(&v);
+		memset(f->mem[40], 's', 3 * TMEM_PAGE);
+		poke_ptr(f, P(0), P(40), 8);
+		poke_ptr(f, P(0) + 8, 0, 8);
+		rc = tmem_strv(reader(f), P(0), 8, &v);
+		CHECK(rc == 0 && v.n == 1 && v.len[0] == 3 * TMEM_PAGE && v.flags == 0 &&
+		      v.buf[3 * TMEM_PAGE] == '\0', "an entry of 12 KiB is kept whole");
+		memset(f->mem[40], 'z', 200);
+		f->mem[40][200] = 0;
+		for (int i = 0; i < 300; i++)
+			poke_ptr(f, P(0) + (uint64_t)i * 8, P(40), 8);
+		poke_ptr(f, P(0) + 300 * 8, 0, 8);
+		tstrv_free(&v);
+		rc = tmem_strv(reader(f), P(0), 8, &v);
+		CHECK(rc == 0 && v.count == 300 && v.n == 300 && v.flags == 0 &&
+		      v.cap < 128 * 1024, "300 entries of 200 bytes are kept whole, in %zu "
+		      "bytes of buffer", v.cap);
 		free(f);
 	}
 	tstrv_free(&v);
