@@ -468,12 +468,16 @@ static void test_bad_spec(void)
 static void test_not_equal(void)
 {
 	static const struct spec_row ne[] = {
-		{ "sendto", SPEC_TRACE, 0, 0, DEC_SENDTO, 1,
-		  { { .arg = 4, .op = SPEC_NE, .mask = ~0ULL, .value = 0 } }, "x" },
+		{ .syscall = "sendto", .action = SPEC_TRACE, .decoder = DEC_SENDTO,
+		  .n_cond = 1,
+		  .cond = { { .arg = 4, .op = SPEC_NE, .mask = ~0ULL, .value = 0 } },
+		  .why = "x" },
 	};
 	static const struct spec_row masked[] = {
-		{ "sendto", SPEC_TRACE, 0, 0, DEC_SENDTO, 1,
-		  { { .arg = 4, .op = SPEC_NE, .mask = 0xffffffffU, .value = 0 } }, "x" },
+		{ .syscall = "sendto", .action = SPEC_TRACE, .decoder = DEC_SENDTO,
+		  .n_cond = 1,
+		  .cond = { { .arg = 4, .op = SPEC_NE, .mask = 0xffffffffU, .value = 0 } },
+		  .why = "x" },
 	};
 	static const struct {
 		uint32_t arch;
