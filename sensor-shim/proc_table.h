@@ -30,8 +30,9 @@ struct image {
 	 * image above it (in its process's exec chain) that is not a
 	 * trampoline; NULL: itself. A reference is held. */
 	struct image *actor;
-	int entry;               /* the container's command, or a trampoline
-				  * it ran (nohup sh as the entrypoint) */
+	int entry;               /* a trampoline run as the container's
+				  * command (nohup sh), or executed by one:
+				  * what it executes is that command */
 };
 
 #define PROC_LAUNCHED 0x1U       /* executed an image under the sensor */

@@ -209,7 +209,7 @@ static struct observe_proc who_is(struct tracer *tr, const struct thread *t, pid
 		.n_names = img ? img->n_names : 0,
 		.actor_names = actor ? actor->names : NULL,
 		.n_actor_names = actor ? actor->n_names : 0,
-		.entry_trampoline = img && img->entry && img->actor,
+		.entry_trampoline = img && img->entry,
 	};
 }
 
@@ -391,7 +391,10 @@ static void name_image(struct tracer *tr, pid_t tid, struct image *img,
 	tramp = identity_is_trampoline(&tr->id, &st, multicall, applet);
 	if (tramp && old)
 		img->actor = image_ref(image_actor(old));
-	img->entry = was_entry || (tramp && old && old->entry);
+	/* Only along the exec chain: a trampoline that the sensor's copy
+	 * or another such trampoline executed (nohup as the command, env
+	 * nohup...), not one a shell of the entrypoint forked. */
+	img->entry = tramp && (was_entry || (old && old->entry));
 }
 
 /* PTRACE_EVENT_EXEC: the new image is in place and has not run yet. */
