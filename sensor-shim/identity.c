@@ -149,6 +149,33 @@ static void add_sensitive(struct identity *id, const char *pattern, int literal)
 	globfree(&g);
 }
 
+/* The standard directories that are not another's alias (/bin is
+ * /usr/bin on a merged /usr): each looked in once. */
+#define N_DIRS (sizeof std_dirs / sizeof *std_dirs)
+static const char *dirs[N_DIRS];
+static size_t n_dirs;
+
+static void find_dirs(void)
+{
+	struct stat seen[N_DIRS];
+
+	n_dirs = 0;
+	for (size_t d = 0; d < N_DIRS; d++) {
+		struct stat st;
+		size_t k;
+
+		if (stat(std_dirs[d], &st) < 0 || !S_ISDIR(st.st_mode))
+			continue;
+		for (k = 0; k < n_dirs; k++)
+			if (seen[k].st_dev == st.st_dev && seen[k].st_ino == st.st_ino)
+				break;
+		if (k < n_dirs)
+			continue;
+		seen[n_dirs] = st;
+		dirs[n_dirs++] = std_dirs[d];
+	}
+}
+
 static void add_program(struct identity *id, struct ino_map *m, const char *name)
 {
 	char path[PATH_RESOLVE_MAX];
@@ -156,8 +183,8 @@ static void add_program(struct identity *id, struct ino_map *m, const char *name
 
 	if (!name[0] || strchr(name, '/'))
 		return;
-	for (size_t d = 0; d < sizeof std_dirs / sizeof *std_dirs; d++) {
-		snprintf(path, sizeof path, "%s/%s", std_dirs[d], name);
+	for (size_t d = 0; d < n_dirs; d++) {
+		snprintf(path, sizeof path, "%s/%s", dirs[d], name);
 		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
 			continue;
 		if (m != &id->multicall && find(&id->multicall, &st))
@@ -192,10 +219,13 @@ static void demote_crowds(struct identity *id)
 	m->n = k;
 }
 
+static void add_rule_objects(struct identity *id, const struct ruleset *rs);
+
 void identity_init(struct identity *id, const struct ruleset *rs)
 {
 	memset(id, 0, sizeof *id);
 	clock_gettime(CLOCK_REALTIME_COARSE, &id->start);
+	find_dirs();
 	for (size_t i = 0; i < sizeof multicall_names / sizeof *multicall_names; i++)
 		add_program(id, &id->multicall, multicall_names[i]);
 	seal(&id->multicall);
@@ -204,6 +234,28 @@ void identity_init(struct identity *id, const struct ruleset *rs)
 	seal(&id->trampolines);
 	for (size_t i = 0; i < rs->n_sensitive; i++)
 		add_sensitive(id, rs->sensitive[i], 0);
+	add_rule_objects(id, rs);
+	seal(&id->sensitive);
+	seal(&id->programs);
+	demote_crowds(id);
+	seal(&id->multicall);
+	fc_log(FC_TRACE_DEBUG, "by inode: %zu sensitive files, %zu program names, %zu "
+	       "multicall binaries, %zu trampolines", id->sensitive.n, id->programs.n,
+	       id->multicall.n, id->trampolines.n);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The files and program names the enabled rules give, each name looked
+ * up once (the built-in rules list nc in three rules, the shells twice). */
+static void add_rule_objects(struct identity *id, const struct ruleset *rs)
+{
+	const char **names = NULL;
+	size_t n = 0, cap = 0;
+
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct rule *r = &rs->rules[i];
 
@@ -219,18 +271,28 @@ void identity_init(struct identity *id, const struct ruleset *rs)
 					if (rc->s[v][0] == '/')
 						add_sensitive(id, rc->s[v], rc->op == OP_EQ);
 			if ((rc->field == F_PROCESS_NAME || rc->field == F_ACTOR_NAME) &&
-			    rc->op == OP_EQ && !rc->nocase)
-				for (size_t v = 0; v < rc->n; v++)
-					add_program(id, &id->programs, rc->s[v]);
+			    rc->op == OP_EQ && !rc->nocase) {
+				for (size_t v = 0; v < rc->n; v++) {
+					if (n == cap) {
+						size_t ncap = cap ? 2 * cap : 128;
+						const char **nn = realloc(names, ncap * sizeof *nn);
+
+						if (!nn)
+							break;
+						names = nn;
+						cap = ncap;
+					}
+					names[n++] = rc->s[v];
+				}
+			}
 		}
 	}
-	seal(&id->sensitive);
-	seal(&id->programs);
-	demote_crowds(id);
-	seal(&id->multicall);
-	fc_log(FC_TRACE_DEBUG, "by inode: %zu sensitive files, %zu program names, %zu "
-	       "multicall binaries, %zu trampolines", id->sensitive.n, id->programs.n,
-	       id->multicall.n, id->trampolines.n);
+	if (n)
+		qsort(names, n, sizeof *names, cmp_str);
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || strcmp(names[i], names[i - 1]) != 0)
+			add_program(id, &id->programs, names[i]);
+	free(names);
 }
 
 void identity_free(struct identity *id)
