@@ -159,6 +159,7 @@ static void find_dirs(void)
 {
 	struct stat seen[N_DIRS];
 
+	memset(seen, 0, sizeof seen);
 	n_dirs = 0;
 	for (size_t d = 0; d < N_DIRS; d++) {
 		struct stat st;

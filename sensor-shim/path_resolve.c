@@ -254,6 +254,35 @@ static int inside_root(pid_t tid, long long dirfd, const char *path, char *full)
 	return cat3(full, head, path[0] ? "/" : "", path) < 0 ? -1 : 0;
 }
 
+/* The name to walk for path (into full) and how (w): from the sensor's
+ * root or a /proc/TID magic link, or inside the tracee's own root.
+ * Returns 0, or -1 when it cannot be made. */
+static int walk_start(pid_t tid, long long dirfd, const char *path, struct walker *w,
+		      char *full)
+{
+	char head[64];
+
+	if (foreign_root(tid)) {
+		int in;
+
+		snprintf(head, sizeof head, "/proc/%d/root", (int)tid);
+		w->rootfd = open(head, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		in = w->rootfd < 0 ? -1 : inside_root(tid, dirfd, path, full);
+		if (in == 0 || (in < 0 && w->rootfd >= 0)) {
+			close(w->rootfd);
+			w->rootfd = -1;
+		}
+		return in < 0 ? -1 : 0;
+	}
+	if (path[0] == '/')
+		return rewrite_self(tid, path, full) < 0 ? -1 : 0;
+	if (dirfd == AT_FDCWD)
+		snprintf(head, sizeof head, "/proc/%d/cwd", (int)tid);
+	else
+		snprintf(head, sizeof head, "/proc/%d/fd/%d", (int)tid, (int)dirfd);
+	return cat3(full, head, path[0] ? "/" : "", path) < 0 ? -1 : 0;
+}
+
 static void no_stat(struct stat *st)
 {
 	if (st)
@@ -269,7 +298,7 @@ static void no_stat(struct stat *st)
 int path_resolve_st(pid_t tid, long long dirfd, const char *path, int follow,
 		    char *out, struct stat *st)
 {
-	char full[PATH_RESOLVE_MAX], head[64];
+	char full[PATH_RESOLVE_MAX];
 	struct walker w = { tid, -1 };
 	struct stat sb;
 	const char *name;
@@ -277,29 +306,8 @@ int path_resolve_st(pid_t tid, long long dirfd, const char *path, int follow,
 	int fd, exists = -1;
 
 	no_stat(st);
-	if (foreign_root(tid)) {
-		int in;
-
-		snprintf(head, sizeof head, "/proc/%d/root", (int)tid);
-		w.rootfd = open(head, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		in = w.rootfd < 0 ? -1 : inside_root(tid, dirfd, path, full);
-		if (in < 0)
-			goto lex;
-		if (in == 0) {
-			close(w.rootfd);
-			w.rootfd = -1;
-		}
-	} else if (path[0] == '/') {
-		if (rewrite_self(tid, path, full) < 0)
-			goto lex;
-	} else {
-		if (dirfd == AT_FDCWD)
-			snprintf(head, sizeof head, "/proc/%d/cwd", (int)tid);
-		else
-			snprintf(head, sizeof head, "/proc/%d/fd/%d", (int)tid, (int)dirfd);
-		if (cat3(full, head, path[0] ? "/" : "", path) < 0)
-			goto lex;
-	}
+	if (walk_start(tid, dirfd, path, &w, full) < 0)
+		goto lex;
 	if (follow) {
 		fd = walk_open(&w, full, 0);
 		if (fd >= 0) {

@@ -273,12 +273,16 @@ struct image *image_ref(struct image *img)
 
 void image_unref(struct image *img)
 {
-	if (!img || --img->refs > 0)
-		return;
-	free(img->exe);
-	free(img->name);
-	free(img->cmd_line);
-	free(img->names_buf);
-	image_unref(img->actor);
-	free(img);
+	/* An image holds its actor: freeing it may free that one too (a
+	 * loop, not a recursion; the chain is one image deep). */
+	while (img && --img->refs == 0) {
+		struct image *actor = img->actor;
+
+		free(img->exe);
+		free(img->name);
+		free(img->cmd_line);
+		free(img->names_buf);
+		free(img);
+		img = actor;
+	}
 }

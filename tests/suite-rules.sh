@@ -607,13 +607,20 @@ prevent credential-search exec allowed "grep still runs" -- exec "$B/bin/grep" -
 # ---------------------------------------------------------------------------
 # Identity by object, not by name (sensor-shim/identity.h).
 
-# Paths resolved against the tracee's root: chroot (CAP_SYS_CHROOT kept).
-trigger sensitive-file-read open "chroot(/etc), then /shadow" -- chroot /etc + open /shadow r
-evid sensitive-file-read file.path /etc/shadow
-trigger sensitive-file-read open "chroot(/etc), then /../shadow ('..' stops at the new root)" -- \
-	chroot /etc + open /../shadow r
-nearmiss sensitive-file-read "chroot(/etc), then /passwd" -- chroot /etc + open /passwd r
-prevent sensitive-file-read open errno=EPERM "chroot(/etc), then /shadow refused" -- chroot /etc + open /shadow r
+# Paths resolved against the tracee's root: chroot, where the application
+# keeps CAP_SYS_CHROOT (with a policy that takes it, --allow=chroot).
+atk id-chroot-probe -- chroot /etc
+if [ "$(status id-chroot-probe)" = ok ]; then
+	trigger sensitive-file-read open "chroot(/etc), then /shadow" -- chroot /etc + open /shadow r
+	evid sensitive-file-read file.path /etc/shadow
+	trigger sensitive-file-read open "chroot(/etc), then /../shadow ('..' stops at the new root)" -- \
+		chroot /etc + open /../shadow r
+	nearmiss sensitive-file-read "chroot(/etc), then /passwd" -- chroot /etc + open /passwd r
+	prevent sensitive-file-read open errno=EPERM "chroot(/etc), then /shadow refused" -- \
+		chroot /etc + open /shadow r
+else
+	ok "sensitive-file-read: chroot # SKIP the application cannot chroot under the sensor ($(status id-chroot-probe))"
+fi
 # A private mount namespace (from a user namespace, when the sensor lets
 # one be made): /etc bound onto B/mnt there only.
 atk id-mntns -- unshare user,ns + mount-bind /etc "$B/mnt" + open "$B/mnt/shadow" r
