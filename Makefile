@@ -56,7 +56,7 @@ SENSOR_LIB := $(RT_COMMON) common/falconctl_opts.c sensor-shim/signals.c \
 	sensor-shim/ocsf.c sensor-shim/sink.c sensor-shim/json_parse.c \
 	sensor-shim/task_meta.c sensor-shim/activity.c sensor-shim/rules_load.c \
 	sensor-shim/rules_match.c sensor-shim/rules_spec.c sensor-shim/path_resolve.c \
-	sensor-shim/written_set.c sensor-shim/observe.c sensor-shim/ocsf_activity.c \
+	sensor-shim/identity.c sensor-shim/observe.c sensor-shim/ocsf_activity.c \
 	sensor-shim/ocsf_finding.c sensor-shim/policy.c sensor-shim/kill_all.c \
 	common/slurp.c common/strbuf.c $(BUILD)/gen/rules_builtin.c
 SENSOR := $(SENSOR_LIB) sensor-shim/main.c
@@ -104,7 +104,8 @@ $(BUILD)/asan/test_lookpath: tests/unit/test_lookpath.c tests/unit/unit.h \
 # The sensor's unit tests link the sensor's own files (and json_doc.c, to
 # check that what the sensor writes is strict JSON).
 SENSOR_TESTS := $(addprefix $(BUILD)/asan/,test_seccomp_filter test_tracee_mem \
-	test_sensor_json test_json_parse test_task_meta test_rules test_path_resolve)
+	test_sensor_json test_json_parse test_task_meta test_rules test_path_resolve \
+	test_identity)
 $(SENSOR_TESTS): $(BUILD)/asan/test_%: tests/unit/test_%.c tests/unit/unit.h \
 		tests/unit/bpf_sim.h $(SENSOR_LIB) \
 		common/json_doc.c $(RT_HEADERS) Makefile

@@ -77,6 +77,12 @@ static struct act_value str(const char *s)
 	return (struct act_value){ .has = s != NULL, .type = AT_STRING, .s = s };
 }
 
+static struct act_value strs(const char *s, const char *const *alt, size_t n)
+{
+	return (struct act_value){ .has = s != NULL, .type = AT_STRING, .s = s,
+				   .alt = alt, .n_alt = n };
+}
+
 static struct act_value num(int has, long long n)
 {
 	return (struct act_value){ .has = has, .type = AT_NUMBER, .n = n };
@@ -97,7 +103,7 @@ struct act_value act_get(struct activity *a, enum act_field f)
 	if (!(act_fields[f].events & EV(a->event)))
 		return (struct act_value){ 0 };
 	switch (f) {
-	case F_PROCESS_NAME: return str(a->name);
+	case F_PROCESS_NAME: return strs(a->name, a->names, a->n_names);
 	case F_PROCESS_PATH: return str(a->path);
 	case F_PROCESS_CMD_LINE: return str(a->cmd_line);
 	case F_PROCESS_ARGS:
@@ -114,9 +120,14 @@ struct act_value act_get(struct activity *a, enum act_field f)
 		return num(a->uid >= 0, a->uid);
 	case F_PROCESS_IS_MAIN: return boolean(a->is_main);
 	case F_PROCESS_IS_ENTRYPOINT: return boolean(a->is_entrypoint);
-	case F_ACTOR_NAME: return str(a->actor_name);
+	case F_ACTOR_NAME:
+		/* Through trampolines: the actor of python -> env -> sh is
+		 * python, and only python's names count. */
+		if (a->n_actor_names)
+			return strs(a->actor_names[0], a->actor_names + 1, a->n_actor_names - 1);
+		return str(a->actor_name);
 	case F_ACTOR_PATH: return str(a->actor_path);
-	case F_FILE_PATH: return str(a->file_path);
+	case F_FILE_PATH: return strs(a->file_path, a->files, a->n_files);
 	case F_FILE_OLD_PATH: return str(a->old_path);
 	case F_FILE_IS_WRITE: return boolean(a->is_write);
 	case F_FILE_IS_TRUNC: return boolean(a->is_trunc);

@@ -68,14 +68,31 @@ struct activity {
 
 	/* process.*: for exec, the program about to run */
 	const char *name, *path, *cmd_line;
+	/* Its other names (identity.h), for matching: the executed file's
+	 * base name, a multicall binary's applet, the names rules give its
+	 * inode. name stays the one it was run as. */
+	const char *const *names;
+	size_t n_names;
 	const struct tstrv *argv;/* exec only: the new argv */
-	/* actor.*: the program doing it */
+	/* actor.*: the program doing it; actor_names are the names of the
+	 * nearest program above it that is not a trampoline (env, nohup...) */
 	const char *actor_name, *actor_path, *actor_cmd_line;
+	const char *const *actor_names;
+	size_t n_actor_names;
 
 	/* files */
 	const char *file_path, *old_path;
 	int exchange;            /* rename: RENAME_EXCHANGE: old_path is
 				  * written too, and file.path matches it */
+	const char *opened_as;   /* open: the name used, when file_path is
+				  * the sensitive file's own (a hard link) */
+	/* exec: the other files the exec runs code from (preloaded and
+	 * audit libraries, the loader run as a program): more values of
+	 * file.path */
+	const char *const *files;
+	size_t n_files;
+	const char *loader;      /* exec: ld.so, when it was executed and
+				  * path is the program it loads */
 	int is_write, is_trunc, is_create, existed;
 	int has_mode;
 	unsigned mode;
@@ -108,6 +125,9 @@ struct act_value {
 	int has;
 	enum act_type type;
 	const char *s;           /* AT_STRING */
+	const char *const *alt;  /* AT_STRING: more values; a condition holds
+				  * when it holds for any of s and alt */
+	size_t n_alt;
 	const struct tstrv *v;   /* AT_STRINGS: entries 1..n */
 	long long n;             /* AT_NUMBER, AT_BOOL */
 };

@@ -26,37 +26,150 @@ static void who(struct activity *a, const struct observe_proc *p)
 	a->path = a->actor_path = p->exe;
 	a->name = a->actor_name = p->name ? p->name : path_base_name(p->exe);
 	a->cmd_line = a->actor_cmd_line = p->cmd_line;
+	a->names = p->names;
+	a->n_names = p->n_names;
+	a->actor_names = p->actor_names;
+	a->n_actor_names = p->n_actor_names;
+}
+
+/* The names of a program about to run (identity.h) into o->names from
+ * *n on: the name it is run as, its file's base name, a multicall's
+ * applet (for argv0, argv1), the names rules give its inode. */
+static void program_names(const struct identity *id, struct observation *o, size_t *n,
+			  const char *run_as, const char *file, const struct stat *st,
+			  const char *argv0, const char *argv1)
+{
+	const char *more[OBS_NAMES];
+	size_t k = 0;
+
+	more[k++] = run_as;
+	more[k++] = file;
+	if (identity_is_multicall(id, file, st))
+		more[k++] = identity_applet(argv0, argv1);
+	k += identity_program_names(id, st, more + k, OBS_NAMES - k);
+	for (size_t i = 0; i < k && *n < OBS_NAMES; i++) {
+		size_t j = 0;
+
+		while (j < *n && more[i] && strcmp(o->names[j], more[i]) != 0)
+			j++;
+		if (more[i] && j == *n)
+			o->names[(*n)++] = more[i];
+	}
+}
+
+/* The libraries a list names (LD_PRELOAD: spaces or colons; LD_AUDIT and
+ * ld.so's --preload, --audit: colons), as the new program's loader will
+ * open them: relative to its cwd, which is the caller's. Those written
+ * since start make the exec so; the first OBS_LIBS are also values of
+ * file.path (exec-from-tmp). A bare name is looked up in the library
+ * directories, which the rules on binary directories watch: not here. */
+static int check_libs(pid_t tid, const struct identity *id, const char *list,
+		      struct observation *o, size_t *nf)
+{
+	char one[PATH_RESOLVE_MAX], scratch[PATH_RESOLVE_MAX];
+	int written = 0;
+
+	while (list && *list) {
+		size_t len = strcspn(list, ": ");
+
+		if (len && len < sizeof one) {
+			memcpy(one, list, len);
+			one[len] = '\0';
+			if (strchr(one, '/')) {
+				char *into = o->n_libs < OBS_LIBS ? o->libs[o->n_libs] : scratch;
+				struct stat st;
+
+				path_resolve_st(tid, AT_FDCWD, one, 1, into, &st);
+				written |= identity_written_since_start(id, &st);
+				if (into != scratch) {
+					o->n_libs++;
+					o->files[(*nf)++] = into;
+				}
+			}
+		}
+		list += len;
+		list += strspn(list, ": ");
+	}
+	return written;
 }
 
 static void observe_exec(const struct sys_event *ev, const struct observe_proc *p,
-			 const struct written_set *ws, struct observation *o)
+			 const struct identity *id, struct observation *o)
 {
 	const struct exec_info *x = ev->u.exec;
 	struct activity *a = &o->a;
+	const char *argv0, *argv1;
+	size_t nn = 0, nf = 0;
+	struct stat st;
+	int written;
 
 	a->event = ACT_EXEC;
-	a->is_entrypoint = p->is_main && p->is_sensor_copy;
+	/* The container's command, or what a trampoline it is (nohup,
+	 * env) runs in its place. */
+	a->is_entrypoint = (p->is_main && p->is_sensor_copy) || p->entry_trampoline;
 	if (!x)
 		return;
+	memset(&st, 0, sizeof st);
 	if (x->at && (x->at_flags & AT_EMPTY_PATH) && x->path_len == 0) {
 		/* fexecve: the program is the descriptor itself. */
+		char link[64];
+
+		snprintf(link, sizeof link, "/proc/%d/fd/%lld", (int)ev->tid, x->dirfd);
 		if (path_of_fd(ev->tid, (int)x->dirfd, o->path) < 0)
-			snprintf(o->path, sizeof o->path, "/proc/%d/fd/%lld", (int)ev->tid,
-				 x->dirfd);
+			snprintf(o->path, sizeof o->path, "%s", link);
+		if (stat(link, &st) < 0)
+			memset(&st, 0, sizeof st);
 		o->exists = 1;
 	} else {
-		o->exists = path_resolve(ev->tid, x->at ? x->dirfd : AT_FDCWD, x->path, 1,
-					 o->path) == 1;
+		o->exists = path_resolve_st(ev->tid, x->at ? x->dirfd : AT_FDCWD, x->path, 1,
+					    o->path, &st) == 1;
 	}
 	a->path = a->file_path = o->path;
 	a->name = x->path_len ? path_base_name(x->path) : path_base_name(o->path);
 	a->argv = &x->argv;
 	o->cmd_line = ocsf_join_argv(&x->argv);
 	a->cmd_line = o->cmd_line;
-	a->written_since_start = written_set_has(ws, o->path);
+	written = identity_written_since_start(id, &st);
+	argv0 = x->argv.n > 0 ? x->argv.buf + x->argv.off[0] : NULL;
+	argv1 = x->argv.n > 1 ? x->argv.buf + x->argv.off[1] : NULL;
+	if (identity_is_loader(path_base_name(o->path))) {
+		/* ld.so run as a program: the program it loads is what runs. */
+		const char *as, *pre, *aud;
+		size_t i = identity_loader_program(&x->argv, &as, &pre, &aud);
+
+		if (i) {
+			const char *arg = x->argv.buf + x->argv.off[i];
+			struct stat pst;
+
+			path_resolve_st(ev->tid, AT_FDCWD, arg, 1, o->prog, &pst);
+			a->loader = o->path;
+			o->files[nf++] = o->path;
+			a->path = a->file_path = o->prog;
+			a->name = path_base_name(arg);
+			written |= identity_written_since_start(id, &pst);
+			program_names(id, o, &nn, a->name, path_base_name(o->prog), &pst,
+				      as ? as : arg, i + 1 < x->argv.n ?
+				      x->argv.buf + x->argv.off[i + 1] : NULL);
+		} else {
+			program_names(id, o, &nn, a->name, path_base_name(o->path), &st,
+				      argv0, argv1);
+		}
+		written |= check_libs(ev->tid, id, pre, o, &nf);
+		written |= check_libs(ev->tid, id, aud, o, &nf);
+	} else {
+		program_names(id, o, &nn, a->name, path_base_name(o->path), &st, argv0, argv1);
+	}
+	written |= check_libs(ev->tid, id, x->preload, o, &nf);
+	written |= check_libs(ev->tid, id, x->audit, o, &nf);
+	a->names = o->names;
+	a->n_names = nn;
+	a->files = o->files;
+	a->n_files = nf;
+	a->written_since_start = written;
 }
 
-static void observe_file(const struct sys_event *ev, struct observation *o)
+static void observe_file(const struct sys_event *ev, const struct identity *id,
+			 struct observation *o)
 {
 	const struct file_args *f = ev->u.file;
 	struct activity *a = &o->a;
@@ -93,7 +206,19 @@ static void observe_file(const struct sys_event *ev, struct observation *o)
 			snprintf(o->path, sizeof o->path, "/proc/%d/fd/%d", (int)ev->tid, f->fd);
 		o->exists = 1;
 	} else {
-		o->exists = path_resolve(ev->tid, f->dirfd, f->path, follow, o->path) == 1;
+		struct stat fst;
+		const char *real;
+
+		o->exists = path_resolve_st(ev->tid, f->dirfd, f->path, follow, o->path,
+					    &fst) == 1;
+		/* A sensitive file by any name (a hard link): the rules see its
+		 * own path, the event keeps the name used too. */
+		real = a->event == ACT_OPEN ? identity_sensitive(id, &fst) : NULL;
+		if (real && strcmp(real, o->path) != 0) {
+			memcpy(o->path2, o->path, sizeof o->path2);
+			snprintf(o->path, sizeof o->path, "%s", real);
+			a->opened_as = o->path2;
+		}
 	}
 	if (a->event == ACT_RENAME) {
 		/* file.path is the name written: the new one. */
@@ -272,7 +397,7 @@ static const char *ptrace_request_name(uint64_t r)
 }
 
 int observe(const struct sys_event *ev, const struct observe_proc *p,
-	    const struct written_set *ws, struct observation *o)
+	    const struct identity *id, struct observation *o)
 {
 	struct activity *a = &o->a;
 
@@ -281,13 +406,14 @@ int observe(const struct sys_event *ev, const struct observe_proc *p,
 	o->exists = 0;
 	o->old_mode = 0;
 	o->path[0] = o->path2[0] = '\0';
+	o->n_libs = 0;
 	a->tid = ev->tid;
 	who(a, p);
 	a->args_unreadable = ev->unreadable;
 	switch (ev->spec->decoder) {
 	case DEC_EXECVE:
 	case DEC_EXECVEAT:
-		observe_exec(ev, p, ws, o);
+		observe_exec(ev, p, id, o);
 		return 0;
 	case DEC_CONNECT:
 	case DEC_BIND:
@@ -329,19 +455,9 @@ int observe(const struct sys_event *ev, const struct observe_proc *p,
 	default:
 		if (!decode_is_file(ev->spec->decoder))
 			return -1;
-		observe_file(ev, o);
+		observe_file(ev, id, o);
 		return 0;
 	}
-}
-
-void observe_commit(const struct observation *o, struct written_set *ws)
-{
-	const struct activity *a = &o->a;
-
-	if ((a->event == ACT_OPEN && a->is_write) || a->event == ACT_RENAME)
-		written_set_add(ws, a->file_path);
-	if (a->exchange)
-		written_set_add(ws, a->old_path);
 }
 
 void observation_done(struct observation *o)

@@ -1,7 +1,9 @@
 /* observe.h: a decoded syscall (syscall_decode.h) and what the tracer
  * knows of the calling process, made into the activity the rules and the
  * events see (activity.h): paths resolved, socket addresses read, the
- * program an exec is about to run and whether it was written since start.
+ * program an exec is about to run (its names, the program ld.so loads,
+ * its preloaded libraries) and whether it was written since start, and
+ * which sensitive file an open reaches, whatever its name.
  * One observation lives for one stop; its strings are stored in it. */
 #ifndef FC_OBSERVE_H
 #define FC_OBSERVE_H
@@ -9,9 +11,9 @@
 #include <sys/types.h>
 
 #include "activity.h"
+#include "identity.h"
 #include "path_resolve.h"
 #include "syscall_decode.h"
-#include "written_set.h"
 
 /* The calling process, as the tracer knows it. */
 struct observe_proc {
@@ -21,13 +23,29 @@ struct observe_proc {
 	const char *exe;         /* its image, or NULL */
 	const char *name;        /* the name its image was run as, or NULL */
 	const char *cmd_line;
+	const char *const *names; /* all its names (identity.h) */
+	size_t n_names;
+	/* The names of the nearest program above it that is no trampoline
+	 * (env, nohup...): its actor for the rules. */
+	const char *const *actor_names;
+	size_t n_actor_names;
+	int entry_trampoline;    /* a trampoline the entrypoint ran: its exec
+				  * is still the container's command */
 };
+
+#define OBS_NAMES 8              /* names of the program an exec runs */
+#define OBS_LIBS 4               /* preloaded libraries checked per exec */
 
 struct observation {
 	struct activity a;
 	char path[PATH_RESOLVE_MAX];
 	char path2[PATH_RESOLVE_MAX];
 	char *cmd_line;          /* exec: the new argv joined (malloc'd) */
+	char prog[PATH_RESOLVE_MAX]; /* exec of ld.so: the program it loads */
+	char libs[OBS_LIBS][PATH_RESOLVE_MAX]; /* exec: preloads, resolved */
+	size_t n_libs;
+	const char *files[OBS_LIBS + 1];
+	const char *names[OBS_NAMES];
 	int exists;              /* file events: the file existed before */
 	unsigned old_mode;       /* chmod: the mode before, when it existed */
 };
@@ -35,10 +53,7 @@ struct observation {
 /* Fills o from ev. Returns 0, or -1 when the syscall is not an activity
  * (the pidfd protection check, DEC_NONE). */
 int observe(const struct sys_event *ev, const struct observe_proc *p,
-	    const struct written_set *ws, struct observation *o);
-
-/* After the syscall was let through: what it writes is remembered. */
-void observe_commit(const struct observation *o, struct written_set *ws);
+	    const struct identity *id, struct observation *o);
 
 void observation_done(struct observation *o);
 

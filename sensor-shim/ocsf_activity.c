@@ -125,9 +125,31 @@ void ocsf_activity_unmapped(struct jout *j, const struct activity *a)
 		jout_kint(j, "fd_new", a->fd_new);
 		jout_kstr(j, "fd_type", a->fd_type);
 	}
+	if (a->opened_as)
+		jout_kstr(j, "opened_as", a->opened_as);
 	if (a->event == ACT_EXEC) {
 		if (a->written_since_start)
 			jout_kbool(j, "written_since_start", 1);
+		if (a->loader)
+			jout_kstr(j, "loader", a->loader);
+		if (a->n_files) {
+			jout_karr(j, "files");
+			for (size_t i = 0; i < a->n_files; i++)
+				jout_str(j, a->files[i]);
+			jout_arr_end(j);
+		}
+		if (a->n_names) {
+			jout_karr(j, "names");
+			for (size_t i = 0; i < a->n_names; i++)
+				jout_str(j, a->names[i]);
+			jout_arr_end(j);
+		}
+		if (a->n_actor_names) {
+			jout_karr(j, "actor_names");
+			for (size_t i = 0; i < a->n_actor_names; i++)
+				jout_str(j, a->actor_names[i]);
+			jout_arr_end(j);
+		}
 		if (a->argv && ocsf_argv_array(j, a->argv))
 			jout_kbool(j, "argv_truncated", 1);
 	}

@@ -3,11 +3,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "procfs.h"
@@ -154,65 +158,211 @@ static int lexical(pid_t tid, long long dirfd, const char *path, char *out)
 	return errno == ENOENT ? 0 : -1;
 }
 
-/* The walk is the kernel's: the name is opened with O_PATH (nothing is
- * read, no device is opened) through the tracee's own cwd, descriptor or
- * /proc/PID, and the descriptor's path read back. A few syscalls whatever
- * the depth, where realpath(3) would lstat every component: this runs for
- * every traced open. */
-int path_resolve(pid_t tid, long long dirfd, const char *path, int follow,
-		 char *out)
+/* The tracee's root, as far as a walk must care: the same as the sensor's
+ * (the same directory on the same mount, so the same mount namespace too,
+ * since mount ids are never shared between namespaces) or another one (a
+ * chroot, a private mount namespace). One statx of the magic link; the
+ * sensor's own is read once. */
+struct root_id {
+	uint64_t mnt;
+	dev_t dev;
+	ino_t ino;
+};
+
+static int root_id_of(const char *path, struct root_id *r)
 {
-	char full[PATH_RESOLVE_MAX], head[64];
+	struct statx sx;
+
+	if (statx(AT_FDCWD, path, 0, STATX_INO | STATX_MNT_ID, &sx) < 0)
+		return -1;
+	r->dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
+	r->ino = sx.stx_ino;
+	r->mnt = (sx.stx_mask & STATX_MNT_ID) ? sx.stx_mnt_id : 0;
+	return 0;
+}
+
+static int foreign_root(pid_t tid)
+{
+	static struct root_id mine;
+	static int have_mine;
+	struct root_id theirs;
+	char link[64];
+
+	if (!have_mine)
+		have_mine = root_id_of("/", &mine) == 0;
+	snprintf(link, sizeof link, "/proc/%d/root", (int)tid);
+	if (!have_mine || root_id_of(link, &theirs) < 0)
+		return 0; /* gone: the walk fails the same either way */
+	return theirs.dev != mine.dev || theirs.ino != mine.ino || theirs.mnt != mine.mnt;
+}
+
+/* How names are walked for one resolution. Normally with open(2) from
+ * the sensor's root (which is the tracee's) or from a /proc/TID magic
+ * link. For a tracee with another root, names are walked inside that
+ * root with openat2(RESOLVE_IN_ROOT): ".." stops at it and absolute
+ * symbolic links start from it, as the kernel does for the tracee. */
+struct walker {
+	pid_t tid;
+	int rootfd;              /* -1: open(2) as the sensor */
+};
+
+static int walk_open(const struct walker *w, const char *name, int flags)
+{
+	struct open_how how = { .flags = (uint64_t)(unsigned)(flags | O_PATH | O_CLOEXEC),
+				.resolve = RESOLVE_IN_ROOT };
+	char full[PATH_RESOLVE_MAX];
+	int fd;
+
+	if (w->rootfd < 0)
+		return open(name, flags | O_PATH | O_CLOEXEC);
+	fd = (int)syscall(SYS_openat2, w->rootfd, name, &how, sizeof how);
+	if (fd >= 0 || (errno != ELOOP && errno != EXDEV))
+		return fd;
+	/* RESOLVE_IN_ROOT refuses magic links (/proc/N/root in the path):
+	 * then walked from the root's magic link, without the clamp. */
+	snprintf(full, sizeof full, "/proc/%d/root", (int)w->tid);
+	if (cat3(full, full, name[0] == '/' ? "" : "/", name) < 0)
+		return -1;
+	return open(full, flags | O_PATH | O_CLOEXEC);
+}
+
+/* For a tracee with its own root: the name to walk inside it (into full)
+ * for path relative to dirfd (AT_FDCWD: its cwd). Returns 1 when full is
+ * to be walked inside the root, 0 when the base is outside the root (a
+ * chroot without chdir: the tracee's ".." is not clamped there either)
+ * and full is a /proc/TID path to open as the sensor, -1 on failure. */
+static int inside_root(pid_t tid, long long dirfd, const char *path, char *full)
+{
+	char base[PATH_RESOLVE_MAX], root[PATH_RESOLVE_MAX], head[64];
+	size_t n;
+
+	if (path[0] == '/')
+		return rewrite_self(tid, path, full) < 0 ? -1 : 1;
+	if (procfs_link(tid, "root", root, sizeof root) < 0 ||
+	    (dirfd == AT_FDCWD ? procfs_link(tid, "cwd", base, sizeof base) < 0 :
+	     path_of_fd(tid, (int)dirfd, base) < 0))
+		return -1;
+	n = strcmp(root, "/") == 0 ? 0 : strlen(root);
+	if (base[0] == '/' && strncmp(base, root, n) == 0 &&
+	    (base[n] == '/' || base[n] == '\0'))
+		return cat3(full, base[n] ? base + n : "/", path[0] ? "/" : "", path) < 0 ?
+		       -1 : 1;
+	if (dirfd == AT_FDCWD)
+		snprintf(head, sizeof head, "/proc/%d/cwd", (int)tid);
+	else
+		snprintf(head, sizeof head, "/proc/%d/fd/%d", (int)tid, (int)dirfd);
+	return cat3(full, head, path[0] ? "/" : "", path) < 0 ? -1 : 0;
+}
+
+/* The name to walk for path (into full) and how (w): from the sensor's
+ * root or a /proc/TID magic link, or inside the tracee's own root.
+ * Returns 0, or -1 when it cannot be made. */
+static int walk_start(pid_t tid, long long dirfd, const char *path, struct walker *w,
+		      char *full)
+{
+	char head[64];
+
+	if (foreign_root(tid)) {
+		int in;
+
+		snprintf(head, sizeof head, "/proc/%d/root", (int)tid);
+		w->rootfd = open(head, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		in = w->rootfd < 0 ? -1 : inside_root(tid, dirfd, path, full);
+		if (in == 0 || (in < 0 && w->rootfd >= 0)) {
+			close(w->rootfd);
+			w->rootfd = -1;
+		}
+		return in < 0 ? -1 : 0;
+	}
+	if (path[0] == '/')
+		return rewrite_self(tid, path, full) < 0 ? -1 : 0;
+	if (dirfd == AT_FDCWD)
+		snprintf(head, sizeof head, "/proc/%d/cwd", (int)tid);
+	else
+		snprintf(head, sizeof head, "/proc/%d/fd/%d", (int)tid, (int)dirfd);
+	return cat3(full, head, path[0] ? "/" : "", path) < 0 ? -1 : 0;
+}
+
+static void no_stat(struct stat *st)
+{
+	if (st)
+		memset(st, 0, sizeof *st);
+}
+
+/* The walk is the kernel's: the name is opened with O_PATH (nothing is
+ * read, no device is opened) through the tracee's own cwd, descriptor,
+ * /proc/PID or root, and the descriptor's path read back. A few syscalls
+ * whatever the depth, where realpath(3) would lstat every component: this
+ * runs for every traced open. The descriptor is also what st is read
+ * from (one fstat): who the file is, whatever its name. */
+int path_resolve_st(pid_t tid, long long dirfd, const char *path, int follow,
+		    char *out, struct stat *st)
+{
+	char full[PATH_RESOLVE_MAX];
+	struct walker w = { tid, -1 };
+	struct stat sb;
 	const char *name;
 	char *slash;
-	struct stat st;
-	int fd, exists;
+	int fd, exists = -1;
 
-	if (path[0] == '/') {
-		if (rewrite_self(tid, path, full) < 0)
-			return lexical(tid, dirfd, path, out);
-	} else {
-		if (dirfd == AT_FDCWD)
-			snprintf(head, sizeof head, "/proc/%d/cwd", (int)tid);
-		else
-			snprintf(head, sizeof head, "/proc/%d/fd/%d", (int)tid, (int)dirfd);
-		if (cat3(full, head, path[0] ? "/" : "", path) < 0)
-			return lexical(tid, dirfd, path, out);
-	}
+	no_stat(st);
+	if (walk_start(tid, dirfd, path, &w, full) < 0)
+		goto lex;
 	if (follow) {
-		fd = open(full, O_PATH | O_CLOEXEC);
+		fd = walk_open(&w, full, 0);
 		if (fd >= 0) {
 			int rc = fd_path(fd, out);
 
+			if (rc == 0 && st && fstat(fd, st) < 0)
+				no_stat(st);
 			close(fd);
-			if (rc == 0)
-				return 1;
+			if (rc == 0) {
+				exists = 1;
+				goto out;
+			}
 		}
 	}
 	slash = strrchr(full, '/');
-	name = slash + 1;
-	if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+	name = slash ? slash + 1 : full;
+	if (!slash || !*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
 		/* A directory named by its own path: no last name to keep. */
-		fd = open(full, O_PATH | O_CLOEXEC);
+		fd = walk_open(&w, full, 0);
 		if (fd < 0 || fd_path(fd, out) < 0) {
 			if (fd >= 0)
 				close(fd);
-			return lexical(tid, dirfd, path, out);
+			goto lex;
 		}
+		if (st && fstat(fd, st) < 0)
+			no_stat(st);
 		close(fd);
-		return 1;
+		exists = 1;
+		goto out;
 	}
 	*slash = '\0';
-	fd = open(slash == full ? "/" : full, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	fd = walk_open(&w, slash == full ? "/" : full, O_DIRECTORY);
 	*slash = '/';
 	if (fd < 0)
-		return lexical(tid, dirfd, path, out);
+		goto lex;
 	if (fd_path(fd, out) < 0 ||
 	    cat3(out, out, strcmp(out, "/") == 0 ? "" : "/", name) < 0) {
 		close(fd);
-		return lexical(tid, dirfd, path, out);
+		goto lex;
 	}
-	exists = fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	exists = fstatat(fd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0;
+	if (exists && st)
+		*st = sb;
 	close(fd);
+	goto out;
+lex:
+	exists = lexical(tid, dirfd, path, out);
+out:
+	if (w.rootfd >= 0)
+		close(w.rootfd);
 	return exists;
+}
+
+int path_resolve(pid_t tid, long long dirfd, const char *path, int follow,
+		 char *out)
+{
+	return path_resolve_st(tid, dirfd, path, follow, out, NULL);
 }

@@ -2,10 +2,13 @@
  * that process would resolve it: relative to its working directory or to
  * a directory descriptor, with ".", ".." and symbolic links resolved where
  * the file exists, so that a rule on "/etc/shadow" also sees
- * "../etc//shadow" and a symlink to it. The sensor shares the tracee's
- * mount namespace and root (it is the container's PID 1), and reads its
- * cwd and descriptors through /proc/TID; "/proc/self" and "/dev/fd" in the
- * tracee's path mean the tracee, not the sensor, and are rewritten.
+ * "../etc//shadow" and a symlink to it. Names are walked from the
+ * tracee's root, cwd and descriptors through /proc/TID, not the sensor's:
+ * a tracee with another root (chroot, a private mount namespace) is
+ * walked inside it (openat2 RESOLVE_IN_ROOT), so that "/shadow" after
+ * chroot("/etc") is /etc/shadow; the result is the kernel's name of the
+ * file as the sensor sees it. "/proc/self" and "/dev/fd" in the tracee's
+ * path mean the tracee, not the sensor, and are rewritten.
  * The tracee is stopped, but its other threads are not: a path can change
  * between this look and the syscall (README: limitations). */
 #ifndef FC_PATH_RESOLVE_H
@@ -24,6 +27,13 @@
  * absolute by text alone). */
 int path_resolve(pid_t tid, long long dirfd, const char *path, int follow,
 		 char *out);
+
+struct stat;
+/* path_resolve, and the file's stat (lstat when !follow) into st when it
+ * exists, from the descriptor the walk opened (no second walk); st is
+ * zeroed (st_ino 0) when it does not exist or could not be read. */
+int path_resolve_st(pid_t tid, long long dirfd, const char *path, int follow,
+		    char *out, struct stat *st);
 
 /* What descriptor fd of tid is: readlink of /proc/TID/fd/FD into out
  * (PATH_RESOLVE_MAX bytes). Returns 0 or -1. */

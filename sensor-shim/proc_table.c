@@ -227,6 +227,43 @@ struct image *image_new(const char *exe, const char *name, const char *cmd_line)
 	return img;
 }
 
+int image_set_names(struct image *img, const char *const *names, size_t n)
+{
+	size_t bytes = 0, k = 0;
+	char *buf, *at;
+
+	for (size_t i = 0; i < n; i++)
+		if (names[i])
+			bytes += strlen(names[i]) + 1;
+	buf = malloc(bytes ? bytes : 1);
+	if (!buf)
+		return -1;
+	at = buf;
+	for (size_t i = 0; i < n && k < IMAGE_NAMES_MAX; i++) {
+		size_t j, len;
+
+		if (!names[i])
+			continue;
+		for (j = 0; j < k && strcmp(img->names[j], names[i]) != 0; j++)
+			;
+		if (j < k)
+			continue;
+		len = strlen(names[i]) + 1;
+		memcpy(at, names[i], len);
+		img->names[k++] = at;
+		at += len;
+	}
+	free(img->names_buf);
+	img->names_buf = buf;
+	img->n_names = k;
+	return 0;
+}
+
+struct image *image_actor(struct image *img)
+{
+	return img && img->actor ? img->actor : img;
+}
+
 struct image *image_ref(struct image *img)
 {
 	if (img)
@@ -236,10 +273,16 @@ struct image *image_ref(struct image *img)
 
 void image_unref(struct image *img)
 {
-	if (!img || --img->refs > 0)
-		return;
-	free(img->exe);
-	free(img->name);
-	free(img->cmd_line);
-	free(img);
+	/* An image holds its actor: freeing it may free that one too (a
+	 * loop, not a recursion; the chain is one image deep). */
+	while (img && --img->refs == 0) {
+		struct image *actor = img->actor;
+
+		free(img->exe);
+		free(img->name);
+		free(img->cmd_line);
+		free(img->names_buf);
+		free(img);
+		img = actor;
+	}
 }

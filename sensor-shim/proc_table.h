@@ -10,6 +10,8 @@
 
 struct exec_info;
 
+#define IMAGE_NAMES_MAX 8
+
 /* What a process runs: shared by fork until the next exec. */
 struct image {
 	unsigned refs;
@@ -18,6 +20,19 @@ struct image {
 				  * execve's path: "sh" for busybox's sh),
 				  * or NULL */
 	char *cmd_line;          /* argv joined by spaces (capped), or NULL */
+	/* All its names for the rules (name first, then the executable's
+	 * base name, a multicall's applet, the names rules give its inode:
+	 * identity.h), in one buffer. */
+	char *names_buf;
+	const char *names[IMAGE_NAMES_MAX];
+	size_t n_names;
+	/* The image whose names are this one's actor names: the nearest
+	 * image above it (in its process's exec chain) that is not a
+	 * trampoline; NULL: itself. A reference is held. */
+	struct image *actor;
+	int entry;               /* a trampoline run as the container's
+				  * command (nohup sh), or executed by one:
+				  * what it executes is that command */
 };
 
 #define PROC_LAUNCHED 0x1U       /* executed an image under the sensor */
@@ -75,6 +90,12 @@ void pt_proc_del(struct proc_table *pt, pid_t tgid);
  * one reference held; NULL when out of memory. */
 struct image *image_new(const char *exe, const char *name, const char *cmd_line);
 struct image *image_ref(struct image *img);
+/* Copies names (n of them, NULLs and duplicates skipped, at most
+ * IMAGE_NAMES_MAX) into img. Returns 0, or -1 when out of memory (img
+ * then keeps its name only). */
+int image_set_names(struct image *img, const char *const *names, size_t n);
+/* The names a rule's actor.name sees for a program running img. */
+struct image *image_actor(struct image *img);
 void image_unref(struct image *img);
 
 #endif

@@ -63,7 +63,14 @@ static int holds(const struct rule_cond *c, struct activity *a)
 		if (c->field == F_FILE_PATH && a->exchange && a->old_path &&
 		    str_any(c, a->old_path))
 			return 1;
-		return str_any(c, v.s);
+		/* A multi-valued field (a program's names): any value; a
+		 * "not" then holds only when none does. */
+		if (str_any(c, v.s))
+			return 1;
+		for (size_t i = 0; i < v.n_alt; i++)
+			if (v.alt[i] && str_any(c, v.alt[i]))
+				return 1;
+		return 0;
 	case AT_STRINGS:
 		/* Any argument after argv[0]. */
 		for (size_t i = 1; i < v.v->n; i++)

@@ -22,6 +22,61 @@ unsigned decode_ptr_size(uint32_t arch, uint64_t nr)
 	}
 }
 
+/* Appends value to *list (':' between), within EXEC_ENV_VALUE_MAX. */
+static void env_append(char **list, const char *value, int *cut)
+{
+	size_t had = *list ? strlen(*list) : 0, n = strlen(value);
+	char *nl;
+
+	if (had + 1 + n > EXEC_ENV_VALUE_MAX) {
+		*cut = 1;
+		return;
+	}
+	nl = realloc(*list, had + n + 2);
+	if (!nl)
+		return;
+	if (had)
+		nl[had++] = ':';
+	memcpy(nl + had, value, n + 1);
+	*list = nl;
+}
+
+/* The LD_PRELOAD and LD_AUDIT values of the envp array at addr: only
+ * those entries are read whole (the rest: their first bytes, on pages
+ * argv's reading has cached already). */
+static void decode_exec_env(struct tmem *m, uint64_t envp, unsigned psize,
+			    struct exec_info *x)
+{
+	static char value[EXEC_ENV_VALUE_MAX + 16];
+
+	for (uint64_t i = 0; envp; i++) {
+		unsigned char raw[8];
+		uint64_t p = 0;
+		char head[12];
+		size_t len;
+
+		if (i >= EXEC_ENV_MAX) {
+			x->env_cut = 1;
+			return;
+		}
+		if (tmem_read(m, envp + i * psize, raw, psize) != psize)
+			return;
+		memcpy(&p, raw, psize);
+		if (!p)
+			return;
+		len = tmem_read(m, p, head, sizeof head - 1);
+		head[len] = '\0';
+		if (strncmp(head, "LD_PRELOAD=", 11) != 0 && strncmp(head, "LD_AUDIT=", 9) != 0)
+			continue;
+		if (tmem_string(m, p, value, sizeof value - 1, &len) & TSTR_TRUNC)
+			x->env_cut = 1;
+		if (value[3] == 'P')
+			env_append(&x->preload, value + 11, &x->env_cut);
+		else
+			env_append(&x->audit, value + 9, &x->env_cut);
+	}
+}
+
 static struct exec_info *decode_exec(struct tmem *m, const struct sys_event *ev)
 {
 	unsigned psize = decode_ptr_size(ev->arch, ev->nr);
@@ -48,6 +103,8 @@ static struct exec_info *decode_exec(struct tmem *m, const struct sys_event *ev)
 	x->path_flags = tmem_string(m, path, x->path, PATH_MAX_KEPT, &x->path_len);
 	if (tmem_strv(m, argv, psize, &x->argv) < 0)
 		x->argv.flags |= TSTRV_BYTES_CUT;
+	decode_exec_env(m, psize == 4 ? ev->args[at ? 3 : 2] & 0xffffffffU :
+			ev->args[at ? 3 : 2], psize, x);
 	/* Give back what the caps did not need. */
 	if (x->path_len < PATH_MAX_KEPT) {
 		char *small = realloc(x->path, x->path_len + 1);
@@ -315,11 +372,15 @@ void exec_info_free(struct exec_info *x)
 	if (!x)
 		return;
 	free(x->path);
+	free(x->preload);
+	free(x->audit);
 	tstrv_free(&x->argv);
 	free(x);
 }
 
 size_t exec_info_size(const struct exec_info *x)
 {
-	return sizeof *x + x->path_len + 1 + x->argv.cap;
+	return sizeof *x + x->path_len + 1 + x->argv.cap +
+	       (x->preload ? strlen(x->preload) + 1 : 0) +
+	       (x->audit ? strlen(x->audit) + 1 : 0);
 }

@@ -22,7 +22,16 @@ struct exec_info {
 	size_t path_len;
 	unsigned path_flags;     /* TSTR_* */
 	struct tstrv argv;
+	/* The environment's LD_PRELOAD and LD_AUDIT values (every occurrence,
+	 * joined by ':'; ld.so takes the last), or NULL: the libraries the
+	 * new program will run. env_cut: the environment was longer than
+	 * EXEC_ENV_MAX entries, or a value was cut at EXEC_ENV_VALUE_MAX. */
+	char *preload, *audit;
+	int env_cut;
 };
+
+#define EXEC_ENV_MAX 4096
+#define EXEC_ENV_VALUE_MAX 4096
 
 /* A file call's arguments: paths as the tracee gave them (not resolved:
  * observe.c does that against its cwd or directory descriptors). */

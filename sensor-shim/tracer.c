@@ -6,8 +6,12 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <fcntl.h>
+#include <stdio.h>
 
+#include "identity.h"
 #include "kill_all.h"
 #include "log.h"
 #include "observe.h"
@@ -19,7 +23,6 @@
 #include "regs_arch.h"
 #include "syscall_decode.h"
 #include "verdict.h"
-#include "written_set.h"
 
 /* Bytes of execve arguments held between an execve's entry and its
  * PTRACE_EVENT_EXEC, over all threads. An execve that fails leaves its
@@ -37,7 +40,7 @@ struct tracer {
 	struct proc_table pt;
 	struct tmem mem;
 	size_t pending_bytes;
-	struct written_set written;
+	struct identity id;      /* files and programs by inode, start time */
 	struct observation obs;  /* the stop being handled */
 	struct file_args file;   /* its file arguments */
 	struct tracer_result *res;
@@ -195,14 +198,20 @@ static struct observe_proc who_is(struct tracer *tr, const struct thread *t, pid
 {
 	pid_t tgid = t ? t->tgid : tid;
 	struct proc *p = pt_proc(&tr->pt, tgid);
+	struct image *img = p ? p->img : NULL, *actor = image_actor(img);
 
 	return (struct observe_proc){
 		.pid = tgid,
 		.is_main = tgid == tr->cfg->app,
 		.is_sensor_copy = p && (p->flags & PROC_SENSOR_COPY),
-		.exe = p && p->img ? p->img->exe : NULL,
-		.name = p && p->img ? p->img->name : NULL,
-		.cmd_line = p && p->img ? p->img->cmd_line : NULL,
+		.exe = img ? img->exe : NULL,
+		.name = img ? img->name : NULL,
+		.cmd_line = img ? img->cmd_line : NULL,
+		.names = img ? img->names : NULL,
+		.n_names = img ? img->n_names : 0,
+		.actor_names = actor ? actor->names : NULL,
+		.n_actor_names = actor ? actor->n_names : 0,
+		.entry_trampoline = img && img->entry,
 	};
 }
 
@@ -297,7 +306,7 @@ static struct verdict judge(struct tracer *tr, const struct thread *t, pid_t tid
 	size_t len;
 	char *line;
 
-	if (observe(ev, &who, &tr->written, o) < 0)
+	if (observe(ev, &who, &tr->id, o) < 0)
 		return (struct verdict){ .kind = VERDICT_ALLOW };
 	/* Files aimed at the sensor: a policy, in both modes, before the
 	 * rules (whose Findings a refusal would only repeat). */
@@ -324,8 +333,6 @@ static struct verdict judge(struct tracer *tr, const struct thread *t, pid_t tid
 		emit(tr, line, len);
 		fc_log(FC_TRACE_INFO, "rule %s: %s (pid %d)", r->id, r->title, (int)who.pid);
 	}
-	if (v.kind == VERDICT_ALLOW)
-		observe_commit(o, &tr->written);
 	observation_done(o);
 	return v;
 }
@@ -464,6 +471,51 @@ static const char *run_as(pid_t pid, const struct exec_info *x, const char *exe,
 	return path_base_name(x && x->path_len ? x->path : exe);
 }
 
+/* The names of a new image (identity.h) and its actor: the executable's
+ * inode is read through /proc/PID/exe (one stat per exec). ld.so run as a
+ * program is named as the program it loads; a trampoline (env, nohup...)
+ * takes over the actor of the image that ran it, and stays the
+ * container's command if that one was. */
+static void name_image(struct tracer *tr, pid_t tid, struct image *img,
+		       struct image *old, int was_entry, const struct tstrv *argv)
+{
+	const char *names[IMAGE_NAMES_MAX + 3], *applet = NULL, *file, *as, *pre, *aud;
+	const char *argv0 = argv && argv->n > 0 ? argv->buf + argv->off[0] : NULL;
+	const char *argv1 = argv && argv->n > 1 ? argv->buf + argv->off[1] : NULL;
+	char link[64], prog[PATH_RESOLVE_MAX];
+	struct stat st;
+	size_t n = 0, i;
+	int multicall, tramp;
+
+	snprintf(link, sizeof link, "/proc/%d/exe", (int)tid);
+	if (stat(link, &st) < 0)
+		memset(&st, 0, sizeof st);
+	names[n++] = img->name;
+	file = path_base_name(img->exe);
+	if (identity_is_loader(file) && argv &&
+	    (i = identity_loader_program(argv, &as, &pre, &aud)) > 0 &&
+	    path_resolve_st(tid, AT_FDCWD, argv->buf + argv->off[i], 1, prog, &st) == 1) {
+		names[0] = path_base_name(argv->buf + argv->off[i]);
+		file = path_base_name(prog);
+		argv0 = as ? as : names[0];
+		argv1 = i + 1 < argv->n ? argv->buf + argv->off[i + 1] : NULL;
+	}
+	names[n++] = file;
+	multicall = identity_is_multicall(&tr->id, file, &st);
+	if (multicall && (applet = identity_applet(argv0, argv1)) != NULL)
+		names[n++] = applet;
+	n += identity_program_names(&tr->id, &st, names + n,
+				    sizeof names / sizeof *names - n);
+	image_set_names(img, names, n);
+	tramp = identity_is_trampoline(&tr->id, &st, multicall, applet);
+	if (tramp && old)
+		img->actor = image_ref(image_actor(old));
+	/* Only along the exec chain: a trampoline that the sensor's copy
+	 * or another such trampoline executed (nohup as the command, env
+	 * nohup...), not one a shell of the entrypoint forked. */
+	img->entry = tramp && (was_entry || (old && old->entry));
+}
+
 /* PTRACE_EVENT_EXEC: the new image is in place and has not run yet. */
 static struct thread *on_exec(struct tracer *tr, struct thread *t, pid_t tid)
 {
@@ -541,6 +593,8 @@ static struct thread *on_exec(struct tracer *tr, struct thread *t, pid_t tid)
 	cmd = l.argv ? capped_cmdline(l.argv) : NULL;
 	img = image_new(l.exe, run_as(tid, x, l.exe, interp), cmd);
 	free(cmd);
+	if (img)
+		name_image(tr, tid, img, old, p && (p->flags & PROC_SENSOR_COPY), l.argv);
 	if (p) {
 		image_unref(p->img);
 		p->img = img;
@@ -664,7 +718,9 @@ int tracer_run(const struct tracer_cfg *cfg, struct tracer_result *res,
 	tr->cfg = cfg;
 	tr->res = res;
 	pt_init(&tr->pt);
-	written_set_init(&tr->written);
+	/* Before the application runs a single instruction of its own: any
+	 * file it writes has a later ctime. */
+	identity_init(&tr->id, cfg->ruleset);
 	img = image_new(cfg->sensor_exe, "falcon-sensor", NULL);
 	p = add_proc(tr, cfg->app, getpid(), img);
 	image_unref(img);
@@ -697,7 +753,7 @@ int tracer_run(const struct tracer_cfg *cfg, struct tracer_result *res,
 	res->left_threads = tr->pt.n_threads;
 	res->left_exec_bytes = tr->pending_bytes;
 	pt_free(&tr->pt);
-	written_set_free(&tr->written);
+	identity_free(&tr->id);
 	free(tr);
 	return rc;
 }

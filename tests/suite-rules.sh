@@ -32,8 +32,11 @@ B=
 SYS_ETC=/etc/falcon-rules-test-$$
 SYS_BIN=/usr/local/bin/falcon-rules-test-$$
 SYS_LOG=/var/log/falcon-rules-test-$$
+# A program in a standard directory that a custom rule names (identity by
+# inode: its hard links and symlinks elsewhere are it).
+SYS_TOOL=/usr/local/bin/fc-idtool-$$
 cleanup() {
-	rm -f "$SYS_ETC" "$SYS_ETC"-a "$SYS_ETC"-b "$SYS_BIN" "$SYS_LOG"
+	rm -f "$SYS_ETC" "$SYS_ETC"-a "$SYS_ETC"-b "$SYS_BIN" "$SYS_LOG" "$SYS_TOOL"
 	if [ -z "${KEEP_SCRATCH:-}" ]; then
 		rm -rf "$T"
 		case $B in */rules-bin.??????) rm -rf "$B" ;; esac
@@ -91,6 +94,22 @@ cp /bin/true "$T/tmpbin/true"
 ln -s /etc/shadow "$T/shadow-link"
 : >"$T/f"
 chmod 644 "$T/f"
+# Identity by object, all made before any sensor starts: hard links of
+# /etc/shadow and /etc/passwd (same file system as B), a program the
+# custom rule names and its hard link and symlink under innocent names, a
+# symlink to busybox under an innocent name, an empty shared library
+# outside and inside /tmp, a program to hard-link later, a mount point.
+ln /etc/shadow "$B/shadow-hard"
+ln /etc/passwd "$B/passwd-hard"
+cp /bin/true "$SYS_TOOL"
+ln "$SYS_TOOL" "$B/innocent"
+ln -s "$SYS_TOOL" "$B/innocent-sym"
+mkdir -p "$B/mc" "$B/mnt"
+ln -s /bin/busybox "$B/mc/innocent"
+cp /bin/true "$B/pre/link-src"
+${CC:-cc} -shared -fPIC -o "$B/pre/empty.so" -x c /dev/null
+cp "$B/pre/empty.so" "$T/tmpbin/empty.so"
+LDSO=/lib64/ld-linux-x86-64.so.2
 
 # ---------------------------------------------------------------------------
 # Running things.
@@ -205,6 +224,12 @@ same() {
 	fi
 }
 
+# With CLEAN set (paths), trigger and prevent remove them before each
+# run, so that the native and the traced run start alike (a chain that
+# creates a name, then executes it, cannot end by removing it: its last
+# RESULT line must stay the exec).
+clean() { [ -z "${CLEAN:-}" ] || rm -rf $CLEAN; }
+
 n=0
 # trigger RULE EVENT DESC -- ATTACK-ARGS...: natively, and under the sensor
 # (with the options in SOPTS, for trigger and prevent)
@@ -216,7 +241,9 @@ trigger() {
 	shift 4
 	n=$((n + 1))
 	name=t$n-$rule
+	clean
 	[ -n "${WANT:-}" ] || native "$name" "$@"
+	clean
 	# shellcheck disable=SC2086 # SOPTS: sensor options, word-split
 	atk "$name" ${SOPTS:-} -- "$@"
 	last=$name
@@ -270,7 +297,9 @@ prevent() {
 	n=$((n + 1))
 	name=p$n-$rule
 	last=$name
+	clean
 	[ "$want" = allowed ] && native "$name" "$@"
+	clean
 	# shellcheck disable=SC2086
 	atk "$name" --mode=prevent ${SOPTS:-} -- "$@"
 	pid=$(lastpid "$name")
@@ -732,6 +761,155 @@ else
 fi
 : >"$T/f"
 chmod 644 "$T/f"
+# Identity by object, not by name (sensor-shim/identity.h).
+
+# Paths resolved against the tracee's root: chroot, where the application
+# keeps CAP_SYS_CHROOT (with a policy that takes it, --allow=chroot).
+atk id-chroot-probe -- chroot /etc
+if [ "$(status id-chroot-probe)" = ok ]; then
+	trigger sensitive-file-read open "chroot(/etc), then /shadow" -- chroot /etc + open /shadow r
+	evid sensitive-file-read file.path /etc/shadow
+	trigger sensitive-file-read open "chroot(/etc), then /../shadow ('..' stops at the new root)" -- \
+		chroot /etc + open /../shadow r
+	nearmiss sensitive-file-read "chroot(/etc), then /passwd" -- chroot /etc + open /passwd r
+	prevent sensitive-file-read open errno=EPERM "chroot(/etc), then /shadow refused" -- \
+		chroot /etc + open /shadow r
+else
+	ok "sensitive-file-read: chroot # SKIP the application cannot chroot under the sensor ($(status id-chroot-probe))"
+fi
+# A private mount namespace (from a user namespace, when the sensor lets
+# one be made): /etc bound onto B/mnt there only.
+atk id-mntns -- unshare user,ns + mount-bind /etc "$B/mnt" + open "$B/mnt/shadow" r
+if ! grep -q '^RESULT bind-mount ok' "$T/id-mntns.out"; then
+	ok "sensitive-file-read: a private mount namespace # SKIP no mount namespace of its own under the sensor: $(answers "$T/id-mntns.out" | tr '\n' ' ')"
+elif has_finding id-mntns sensitive-file-read "$(lastpid id-mntns)" false open; then
+	ok "sensitive-file-read: /etc bound in a private mount namespace, its shadow read: a Finding"
+else
+	notok "sensitive-file-read: /etc bound in a private mount namespace, its shadow read: no Finding"
+	show id-mntns
+fi
+
+# Sensitive files by inode: hard links.
+trigger sensitive-file-read open "a hard link of /etc/shadow made before the sensor" -- open "$B/shadow-hard" r
+evid sensitive-file-read file.path /etc/shadow
+D=$B qok "$last" "sensitive-file-read: the hard link's name is unmapped.opened_as" \
+	'[un(e).get("opened_as") for e in ev if e.get("class_uid") in (1001, 2004)] == [D + "/shadow-hard"] * 2'
+trigger sensitive-file-read open "a hard link of /etc/shadow made under the sensor" -- \
+	link /etc/shadow "$B/shadow-hard2" + open "$B/shadow-hard2" r + unlink "$B/shadow-hard2"
+nearmiss sensitive-file-read "a hard link of /etc/passwd" -- open "$B/passwd-hard" r
+prevent sensitive-file-read open errno=EPERM "the hard link of /etc/shadow refused" -- open "$B/shadow-hard" r
+trigger write-below-etc open "a hard link of /etc/shadow opened for writing is a write below /etc" -- \
+	open "$B/shadow-hard" w,append
+
+# Written since start, by ctime.
+CLEAN="$B/drop/h1" trigger dropped-binary-exec exec "a new hard link of a program that was there before" -- \
+	link "$B/pre/link-src" "$B/drop/h1" + exec "$B/drop/h1"
+CLEAN="$B/drop/dir1 $B/drop/dir2" trigger dropped-binary-exec exec "written in a directory, the directory renamed" -- \
+	mkdir "$B/drop/dir1" + copy /bin/true "$B/drop/dir1/x" + chmod "$B/drop/dir1/x" 755 + \
+	rename "$B/drop/dir1" "$B/drop/dir2" + exec "$B/drop/dir2/x"
+CLEAN="$B/drop/t1" trigger dropped-binary-exec exec "O_TMPFILE, written, linked in" -- \
+	tmpfile "$B/drop" /bin/true "$B/drop/t1" + exec "$B/drop/t1"
+trigger dropped-binary-exec exec "touch -d 2001 after writing (sets mtime; ctime is now)" -- \
+	copy /bin/true "$B/drop/old1" + chmod "$B/drop/old1" 755 + utime "$B/drop/old1" 978307200 + exec "$B/drop/old1"
+CLEAN="$B/drop/t2" prevent dropped-binary-exec exec errno=EPERM "the O_TMPFILE program does not run" -- \
+	tmpfile "$B/drop" /bin/true "$B/drop/t2" + exec "$B/drop/t2"
+
+# A program's names: by inode (custom rule on a program of
+# /usr/local/bin), and busybox's applet.
+printf '%s\n' '{"rules": [{"id": "id-tool", "title": "the identity test tool", "severity": "low",' \
+	'  "action": "deny", "event": "exec",' \
+	"  \"when\": [{\"field\": \"process.name\", \"op\": \"eq\", \"value\": \"$(basename "$SYS_TOOL")\"}]}]}" >"$T/names.json"
+atk id-names --rules="$T/names.json" -- exec "$B/innocent" + exec "$B/innocent-sym" + exec "$B/pre/true"
+if [ "$(count id-names id-tool)" = 2 ]; then
+	ok "names: a hard link and a symlink of a program a rule names, under innocent names, are it; another program is not"
+else
+	notok "names: a hard link and a symlink under innocent names: $(count id-names id-tool) Findings, not 2"
+	show id-names
+fi
+atk id-names-p --mode=prevent --rules="$T/names.json" -- exec "$B/innocent"
+if [ "$(status id-names-p)" = errno=EPERM ]; then
+	ok "names: prevent: the hard link under an innocent name is refused"
+else
+	notok "names: prevent: the hard link under an innocent name"
+	show id-names-p
+fi
+if [ -x /bin/busybox ] && /bin/busybox --list | grep -qx nc; then
+	trigger netcat-exec exec "busybox nc -e (the applet is a name)" -- exec /bin/busybox nc -e /bin/true 127.0.0.1 9
+	trigger netcat-exec exec "a symlink to busybox called innocent, argv[0] nc" -- \
+		exec0 "$B/mc/innocent" nc -e /bin/true 127.0.0.1 9
+	nearmiss netcat-exec "busybox true" -- exec /bin/busybox true
+	prevent netcat-exec exec errno=EPERM "busybox under another name running nc -e" -- \
+		exec0 "$B/mc/innocent" nc -e /bin/true 127.0.0.1 9
+else
+	ok "names: busybox's applets # SKIP no busybox with nc"
+fi
+
+# The dynamic loader run as a program: the program it loads is judged.
+if [ -x "$LDSO" ]; then
+	trigger exec-from-tmp exec "ld.so runs a program in /tmp" -- exec "$LDSO" "$T/tmpbin/true"
+	evid exec-from-tmp process.file.path "$T/tmpbin/true"
+	trigger dropped-binary-exec exec "ld.so runs a dropped file without its exec bit" -- \
+		copy /bin/true "$B/drop/l1" + exec "$LDSO" "$B/drop/l1"
+	trigger netcat-exec exec "ld.so --argv0 x nc -e" -- exec "$LDSO" --argv0 x "$B/bin/nc" -e /bin/sh 127.0.0.1 9
+	nearmiss exec-from-tmp "ld.so runs a program of the image" -- exec "$LDSO" --inhibit-cache "$B/pre/true"
+	nearmiss dropped-binary-exec "ld.so runs a program of the image" -- exec "$LDSO" "$B/pre/true"
+	prevent dropped-binary-exec exec errno=EPERM "ld.so running a dropped file refused" -- \
+		copy /bin/true "$B/drop/l2" + exec "$LDSO" "$B/drop/l2"
+
+	# Preloaded and audit libraries are checked like the program.
+	trigger exec-from-tmp exec "LD_PRELOAD of a library in /tmp" -- \
+		exec-env LD_PRELOAD="$T/tmpbin/empty.so" "$B/pre/true"
+	evid exec-from-tmp process.file.path "$B/pre/true"
+	trigger exec-from-tmp exec "ld.so --preload of a library in /tmp" -- \
+		exec "$LDSO" --preload "$T/tmpbin/empty.so" "$B/pre/true"
+	trigger dropped-binary-exec exec "LD_PRELOAD of a library written since start" -- \
+		copy "$B/pre/empty.so" "$B/drop/p1.so" + exec-env LD_PRELOAD="/nonexistent.so $B/drop/p1.so" "$B/pre/true"
+	trigger dropped-binary-exec exec "LD_AUDIT of a library written since start" -- \
+		copy "$B/pre/empty.so" "$B/drop/p2.so" + exec-env LD_AUDIT="$B/drop/p2.so" "$B/pre/true"
+	nearmiss exec-from-tmp "LD_PRELOAD of a library outside /tmp, there before" -- \
+		exec-env LD_PRELOAD="$B/pre/empty.so" "$B/pre/true"
+	nearmiss dropped-binary-exec "LD_PRELOAD of a library there before" -- \
+		exec-env LD_PRELOAD="$B/pre/empty.so" "$B/pre/true"
+	prevent exec-from-tmp exec errno=EPERM "LD_PRELOAD from /tmp refused" -- \
+		exec-env LD_PRELOAD="$T/tmpbin/empty.so" "$B/pre/true"
+else
+	ok "the loader run as a program, and preloads # SKIP no $LDSO"
+fi
+
+# Trampolines are transparent for the actor.
+trigger shell-by-non-shell exec "attack runs sh through env" -- exec /usr/bin/env /bin/sh -c true
+trigger shell-by-non-shell exec "attack runs sh through nohup" -- exec /usr/bin/nohup /bin/sh -c true
+if [ -x /bin/busybox ]; then
+	trigger shell-by-non-shell exec "attack runs sh through busybox env" -- exec /bin/busybox env /bin/sh -c true
+fi
+atk id-timeout -- exec /usr/bin/timeout 10 /bin/sh -c true
+if [ "$(count id-timeout shell-by-non-shell)" = 1 ]; then
+	ok "shell-by-non-shell: attack runs sh through timeout (which forks): a Finding"
+else
+	notok "shell-by-non-shell: attack runs sh through timeout: $(count id-timeout shell-by-non-shell) Findings"
+	show id-timeout
+fi
+prevent shell-by-non-shell exec allowed "sh through env still runs" -- exec /usr/bin/env /bin/sh -c true
+# What the entrypoint's shell runs through a trampoline is not the
+# entrypoint: env /tmp/x is still a program run from /tmp.
+sense id-entry-tmp -- /bin/sh sh -c "/usr/bin/env $T/tmpbin/true; /usr/bin/nohup $T/tmpbin/true"
+if [ "$(count id-entry-tmp exec-from-tmp)" = 2 ]; then
+	ok "exec-from-tmp: the entrypoint sh runs env /tmp/x and nohup /tmp/x: not the entrypoint, two Findings"
+else
+	notok "exec-from-tmp: the entrypoint sh runs env /tmp/x and nohup /tmp/x: $(count id-entry-tmp exec-from-tmp) Findings, not 2"
+	show id-entry-tmp
+fi
+for entry in "/bin/sh sh -c" "/usr/bin/nohup nohup /bin/sh -c" "/usr/bin/timeout timeout 10 /bin/sh -c" \
+	"/usr/bin/env env /bin/sh -c"; do
+	# shellcheck disable=SC2086
+	sense id-entry -- $entry '/usr/bin/env /bin/sh -c true; /usr/bin/nohup /bin/sh -c true; /usr/bin/timeout 10 /bin/sh -c true; true'
+	if [ "$(py "$FI" rules "$T/id-entry.ev")" = "" ] && [ "$(cat "$T/id-entry.rc")" = 0 ]; then
+		ok "shell-by-non-shell: near miss: the entrypoint ${entry%% *} runs sh, which runs sh through env, nohup, timeout: no Finding"
+	else
+		notok "shell-by-non-shell: near miss: the entrypoint ${entry%% *} runs sh through trampolines"
+		show id-entry
+	fi
+done
 
 # Every built-in rule was triggered above.
 py - "$BUILTIN" "$T" >"$T/untested" <<'EOF'
@@ -1041,11 +1219,12 @@ else
 fi
 builtin_runs=()
 for f in "$T"/*.ev; do
-	case $f in */bad-*|*/custom*|*/override*) ;; *) builtin_runs+=("$f") ;; esac
+	case $f in */bad-*|*/custom*|*/override*|*/id-names*) ;; *) builtin_runs+=("$f") ;; esac
 done
 if py "$FI" check "$BUILTIN" "${builtin_runs[@]}" >"$T/check" 2>&1 &&
 	py "$FI" check "$BUILTIN,$T/custom.json" "$T"/custom*.ev >>"$T/check" 2>&1 &&
-	py "$FI" check "$BUILTIN,$T/off.json" "$T"/override*.ev >>"$T/check" 2>&1; then
+	py "$FI" check "$BUILTIN,$T/off.json" "$T"/override*.ev >>"$T/check" 2>&1 &&
+	py "$FI" check "$BUILTIN,$T/names.json" "$T"/id-names*.ev >>"$T/check" 2>&1; then
 	ok "every Finding: rule id, title, severity, rule_action, mode, applied and action_id agree with its rule"
 else
 	notok "Findings that disagree with their rule"

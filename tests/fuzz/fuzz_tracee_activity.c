@@ -21,6 +21,7 @@
 
 #include "fake_space.h"
 #include "event_line.h"
+#include "identity.h"
 #include "observe.h"
 #include "ocsf.h"
 #include "rules.h"
@@ -44,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct tmem m;
 	static struct ruleset rs;
 	static struct trace_spec spec;
-	static struct written_set ws;
+	static struct identity id;
 	static struct observation o;
 	static struct file_args file;
 	struct ocsf_ctx c = { .cid = "0123456789abcdef0123456789abcdef-12", .container = "app",
@@ -60,8 +61,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (ruleset_load_builtin(&rs, &e) < 0 || rules_spec_build(&rs, 1, &spec, &e) < 0)
 			abort();
-		written_set_init(&ws);
-		written_set_add(&ws, "/tmp/dropped");
+		/* The sensitive files and program names of this host, by
+		 * inode, as the sensor takes them at start. */
+		identity_init(&id, &rs);
 	}
 	if (size < 53)
 		return 0;
@@ -92,7 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	who = (struct observe_proc){ .pid = self, .is_main = (data[1] & 2) != 0,
 				     .exe = "/usr/bin/python3", .name = "python3",
 				     .cmd_line = "python3 app.py" };
-	if (observe(&ev, &who, &ws, &o) == 0) {
+	if (observe(&ev, &who, &id, &o) == 0) {
 		v = verdict_for(&rs, FC_MODE_PREVENT, &o.a);
 		check_line(ocsf_activity(&c, &o.a, v.kind != VERDICT_ALLOW, &len), len);
 		/* As on a shared stderr: the Finding must fit one pipe write. */

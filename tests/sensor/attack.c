@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -60,7 +61,16 @@ static const char usage[] =
 	"  fchmod PATH MODE            fchmod(2) on PATH opened read-only\n"
 	"  copy SRC DST                DST created or truncated (the open is under test), SRC's bytes written\n"
 	"  chdir DIR                   chdir(2)\n"
+	"  chroot DIR                  chroot(2) (then still in the old cwd)\n"
+	"  mkdir DIR | rmdir DIR       mkdirat(2) 0755, unlinkat(2) AT_REMOVEDIR\n"
+	"  mount-bind SRC DST          mount(SRC, DST, MS_BIND) (in a mount namespace of its own)\n"
+	"  link OLD NEW                linkat(2): a hard link\n"
+	"  tmpfile DIR SRC NEW         open(DIR, O_TMPFILE), SRC's bytes, fchmod 0755, linked as NEW\n"
+	"  utime PATH SECONDS          utimensat(2): atime and mtime set to SECONDS (touch -d)\n"
 	"  exec [-n] PATH [ARG...]     fork, execve(PATH, [PATH, ARG...]), wait; -n: in this process\n"
+	"  exec0 PATH ARGV0 [ARG...]   fork, execve(PATH, [ARGV0, ARG...]), wait\n"
+	"  exec-env VAR=VALUE PATH [ARG...]  fork, execve(PATH, [PATH, ARG...]) with VAR=VALUE\n"
+	"                              added to the environment (the child's only), wait\n"
 	"  execat DIR NAME [ARG...]    fork, execveat(DIR's fd, NAME), wait\n"
 	"  fexec PATH [ARG...]         fork, execveat(PATH opened read-only, \"\", AT_EMPTY_PATH), wait\n"
 	"  memfd [-n] SRC fexecve|procfd  SRC copied into a memfd, executed by execveat(AT_EMPTY_PATH)\n"
@@ -439,6 +449,81 @@ static void do_chdir(int argc, char **argv)
 	report("chdir", rc, errno);
 }
 
+static void do_mkdir(int argc, char **argv)
+{
+	long rc;
+
+	need(argc, 2);
+	if (!strcmp(argv[0], "mkdir")) {
+		rc = syscall(SYS_mkdirat, AT_FDCWD, argv[1], 0755);
+		report("mkdir", rc, errno);
+	} else {
+		rc = syscall(SYS_unlinkat, AT_FDCWD, argv[1], AT_REMOVEDIR);
+		report("rmdir", rc, errno);
+	}
+}
+
+static void do_chroot(int argc, char **argv)
+{
+	long rc;
+
+	need(argc, 2);
+	rc = syscall(SYS_chroot, argv[1]);
+	report("chroot", rc, errno);
+}
+
+static void do_bind_mount(int argc, char **argv)
+{
+	long rc;
+
+	need(argc, 3);
+	rc = syscall(SYS_mount, argv[1], argv[2], NULL, (unsigned long)MS_BIND, NULL);
+	report("bind-mount", rc, errno);
+}
+
+static void do_link(int argc, char **argv)
+{
+	long rc;
+
+	need(argc, 3);
+	rc = syscall(SYS_linkat, AT_FDCWD, argv[1], AT_FDCWD, argv[2], 0);
+	report("link", rc, errno);
+}
+
+/* A file with no name until it is complete: O_TMPFILE, then linked in
+ * through its /proc/self/fd path (linkat AT_EMPTY_PATH needs
+ * CAP_DAC_READ_SEARCH). */
+static void do_tmpfile(int argc, char **argv)
+{
+	char self[64];
+	long fd, rc;
+
+	need(argc, 4);
+	fd = syscall(SYS_openat, AT_FDCWD, argv[1], O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+	report("tmpfile", fd, errno);
+	if (fd < 0)
+		return;
+	copy_into(argv[2], (int)fd, "the O_TMPFILE file");
+	if (fchmod((int)fd, 0755) < 0)
+		die("tmpfile: fchmod: %s", strerror(errno));
+	snprintf(self, sizeof self, "/proc/self/fd/%ld", fd);
+	rc = syscall(SYS_linkat, AT_FDCWD, self, AT_FDCWD, argv[3], AT_SYMLINK_FOLLOW);
+	report("link", rc, errno);
+	close((int)fd);
+}
+
+static void do_utime(int argc, char **argv)
+{
+	struct timespec ts[2];
+	long rc;
+
+	need(argc, 3);
+	ts[0].tv_sec = ts[1].tv_sec = strtol(argv[2], NULL, 10);
+	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	rc = syscall(SYS_utimensat, AT_FDCWD, argv[1], ts, 0);
+	report("utime", rc, errno);
+}
+
 /* ---- exec */
 
 /* Runs how(arg) in a child that reports its exec's errno through a
@@ -477,6 +562,35 @@ static void spawn(const char *name, void (*how)(char **), char **arg)
 static void exec_path(char **argv)
 {
 	syscall(SYS_execve, argv[0], argv, environ);
+}
+
+/* argv: PATH ARGV0 ARG...: the program is told another name. */
+static void exec_argv0(char **argv)
+{
+	syscall(SYS_execve, argv[0], argv + 1, environ);
+}
+
+static void do_exec0(int argc, char **argv)
+{
+	need(argc, 3);
+	spawn("exec", exec_argv0, argv + 1);
+}
+
+/* argv: VAR=VALUE PATH ARG...: the child's environment gets VAR=VALUE
+ * (LD_PRELOAD: it must not reach attack itself, or the sensor). */
+static void exec_with_env(char **argv)
+{
+	if (putenv(argv[0]) != 0)
+		return;
+	syscall(SYS_execve, argv[1], argv + 1, environ);
+}
+
+static void do_exec_env(int argc, char **argv)
+{
+	need(argc, 3);
+	if (!strchr(argv[1], '='))
+		die("exec-env: \"%s\" is not VAR=VALUE", argv[1]);
+	spawn("exec", exec_with_env, argv + 1);
 }
 
 static void do_exec(int argc, char **argv)
@@ -1080,6 +1194,9 @@ static const struct {
 	{ "unlink", do_unlink },
 	{ "rename", do_rename }, { "chmod", do_chmod }, { "fchmod", do_chmod },
 	{ "copy", do_copy }, { "chdir", do_chdir }, { "exec", do_exec },
+	{ "exec0", do_exec0 }, { "exec-env", do_exec_env }, { "chroot", do_chroot },
+	{ "mount-bind", do_bind_mount }, { "link", do_link }, { "tmpfile", do_tmpfile },
+	{ "utime", do_utime }, { "mkdir", do_mkdir }, { "rmdir", do_mkdir },
 	{ "execat", do_execat }, { "fexec", do_fexec }, { "memfd", do_memfd },
 	{ "ptrace-attach", do_ptrace }, { "ptrace-seize", do_ptrace },
 	{ "ptrace-traceme", do_ptrace }, { "dup2", do_dup }, { "dup3", do_dup },

