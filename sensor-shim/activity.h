@@ -94,6 +94,7 @@ struct activity {
 	const char *loader;      /* exec: ld.so, when it was executed and
 				  * path is the program it loads */
 	int is_write, is_trunc, is_create, existed;
+	int is_read;             /* open: for reading (O_RDONLY or O_RDWR) */
 	int has_mode;
 	unsigned mode;
 	int written_since_start;

@@ -20,6 +20,7 @@
 #include "layout.h"
 #include "log.h"
 #include "ocsf.h"
+#include "path_resolve.h"
 #include "policy.h"
 #include "protect.h"
 #include "rules.h"
@@ -202,22 +203,15 @@ static void lifted_policies(const struct sensor *s, struct spec_ctx *ctx)
 			       falconctl_allow_names[i]);
 }
 
-/* The event file, by identity: the tracer refuses any file event on it
- * whatever name it is reached by (protect.c). */
-static void sink_identity(const struct sensor *s, struct spec_ctx *ctx)
+/* The event file and the shared log pipe, by identity (from the sink's
+ * own descriptor, so no rename between open and stat can fool it): the
+ * tracer refuses any file event on the event file, and reading the pipe
+ * the application shares with the log driver, whatever name it is reached
+ * by (protect.c). */
+static void sink_identity(const struct sink *sink, struct spec_ctx *ctx)
 {
-	struct stat st;
-
-	if (!s->fo.sink || strncmp(s->fo.sink, "file:", 5) != 0)
-		return;
-	if (stat(s->fo.sink + 5, &st) < 0) {
-		fc_log(FC_TRACE_WARN, "cannot stat the event file %s (%s): the "
-		       "application is not kept from it", s->fo.sink + 5, strerror(errno));
-		return;
-	}
-	ctx->has_sink_file = 1;
-	ctx->sink_dev = st.st_dev;
-	ctx->sink_ino = st.st_ino;
+	ctx->has_sink_file = sink_file_id(sink, &ctx->sink_dev, &ctx->sink_ino);
+	ctx->has_sink_pipe = sink_pipe_id(sink, &ctx->pipe_dev, &ctx->pipe_ino);
 }
 
 /* The built-in rules and --rules. A bad rules file is a start failure:
@@ -303,7 +297,9 @@ int main(int argc, char **argv)
 	ctx.tids[ctx.n_tids++] = sink_writer_tid(sink);
 	ctx.tids[ctx.n_tids++] = sig_tid;
 	lifted_policies(&s, &ctx);
-	sink_identity(&s, &ctx);
+	sink_identity(sink, &ctx);
+	path_resolve_roots_may_differ((s.fo.allow & (FC_ALLOW_CHROOT |
+						     FC_ALLOW_USER_NAMESPACE)) != 0);
 	if (rules_spec_build(&s.rules, s.fo.file_events == FC_FILE_EVENTS_ON, &spec,
 			     &e) < 0 ||
 	    spec_rules_build(&spec, &ctx, &rules, &e) < 0)

@@ -183,6 +183,7 @@ static void observe_file(const struct sys_event *ev, const struct identity *id,
 		a->is_write = (f->oflags & O_ACCMODE) != O_RDONLY ||
 			      (f->oflags & (O_CREAT | O_TRUNC)) != 0;
 		a->is_trunc = (f->oflags & O_TRUNC) != 0;
+		a->is_read = (f->oflags & O_ACCMODE) != O_WRONLY;
 		break;
 	case DEC_UNLINK: case DEC_UNLINKAT:
 		a->event = ACT_UNLINK;

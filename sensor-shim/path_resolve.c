@@ -181,6 +181,18 @@ static int root_id_of(const char *path, struct root_id *r)
 	return 0;
 }
 
+/* Whether a tracee's root can differ from the sensor's at all. Changing
+ * it takes CAP_SYS_CHROOT (chroot) or CAP_SYS_ADMIN in the mount
+ * namespace's owner (pivot_root, setns, a new mount namespace), which the
+ * application has only with --allow=chroot or --allow=user-namespace;
+ * without them the statx per walk (about 2 us) buys nothing. */
+static int roots_may_differ = 1;
+
+void path_resolve_roots_may_differ(int may)
+{
+	roots_may_differ = may;
+}
+
 static int foreign_root(pid_t tid)
 {
 	static struct root_id mine;
@@ -188,6 +200,8 @@ static int foreign_root(pid_t tid)
 	struct root_id theirs;
 	char link[64];
 
+	if (!roots_may_differ)
+		return 0;
 	if (!have_mine)
 		have_mine = root_id_of("/", &mine) == 0;
 	snprintf(link, sizeof link, "/proc/%d/root", (int)tid);

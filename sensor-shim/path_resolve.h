@@ -28,6 +28,12 @@
 int path_resolve(pid_t tid, long long dirfd, const char *path, int follow,
 		 char *out);
 
+/* Whether a tracee may have another root than the sensor's (the
+ * default, 1): with 0, names are walked from the sensor's root without
+ * asking /proc/TID/root first. main.c passes 0 when the application can
+ * change neither its root nor its mount namespace (protect.c, policy.c). */
+void path_resolve_roots_may_differ(int may);
+
 struct stat;
 /* path_resolve, and the file's stat (lstat when !follow) into st when it
  * exists, from the descriptor the walk opened (no second walk); st is

@@ -211,6 +211,24 @@ static int is_sink(const char *path, const struct spec_ctx *ctx, pid_t tid)
 	return is_inode(via, ctx);
 }
 
+/* Whether path, a descriptor's name as the kernel gives it ("pipe:[INO]"),
+ * is the log pipe the sensor shares with the application. Opening it for
+ * reading (through /proc/PID/fd/2) would let the application take the
+ * sensor's lines out of the pipe before the log driver reads them; all
+ * pipes live on one pipefs, so the inode alone names it. */
+static int is_log_pipe(const char *path, const struct spec_ctx *ctx)
+{
+	char *end;
+	unsigned long long ino;
+
+	if (!ctx->has_sink_pipe || strncmp(path, "pipe:[", 6) != 0)
+		return 0;
+	errno = 0;
+	ino = strtoull(path + 6, &end, 10);
+	return errno == 0 && end != path + 6 && strcmp(end, "]") == 0 &&
+	       ino == (unsigned long long)ctx->pipe_ino;
+}
+
 struct verdict protect_file_check(const struct activity *a, const struct spec_ctx *ctx,
 				  pid_t tid)
 {
@@ -228,6 +246,10 @@ struct verdict protect_file_check(const struct activity *a, const struct spec_ct
 		if (!read_only && in_sensor_proc(paths[i], ctx))
 			return (struct verdict){ .kind = VERDICT_DENY, .err = EPERM,
 				.why = "a change to the sensor's /proc files",
+				.policy = POLICY_SENSOR_TARGET };
+		if (a->event == ACT_OPEN && a->is_read && is_log_pipe(paths[i], ctx))
+			return (struct verdict){ .kind = VERDICT_DENY, .err = EPERM,
+				.why = "reading the sensor's log pipe",
 				.policy = POLICY_SENSOR_TARGET };
 		if (is_sink(paths[i], ctx, tid))
 			return (struct verdict){ .kind = VERDICT_DENY, .err = EPERM,

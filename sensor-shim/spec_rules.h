@@ -29,6 +29,10 @@ struct spec_ctx {
 	int has_sink_file;       /* --sink=file:PATH: the two below are set */
 	dev_t sink_dev;
 	ino_t sink_ino;
+	int has_sink_pipe;       /* events go to a pipe the application
+				  * shares (its stderr): the two below */
+	dev_t pipe_dev;
+	ino_t pipe_ino;
 };
 
 /* One row with its values filled in. A row naming SPEC_VAL_SENSOR_TID

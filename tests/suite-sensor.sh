@@ -769,6 +769,26 @@ else
 fi
 valid spy "spy: the events are OCSF"
 
+# The log pipe read from the app's side: /proc/self/fd/2 opened for
+# reading would take the sensor's lines out of the pipe before the log
+# driver sees them. Natively the open works; under the sensor it is the
+# integrity-sensor-target policy, and the read of /etc/shadow after it
+# still reaches the log. Opening the same pipe for writing still works.
+pipe_probe='if sh -c "exec 3</proc/self/fd/2" 2>/dev/null; then echo read:opened; else echo read:refused; fi
+if sh -c "exec 3>/proc/self/fd/2"; then echo write:opened; else echo write:refused; fi
+cat /etc/shadow >/dev/null'
+/bin/sh -c "$pipe_probe" 2>&1 >"$T/pipe-native.out" | cat >/dev/null
+"$SENSOR" --cid="$CID" -- /bin/sh sh -c "$pipe_probe" 2>&1 >"$T/pipe.out" | cat >"$T/pipe.err"
+if [ "$(tr '\n' ' ' <"$T/pipe-native.out")" = "read:opened write:opened " ] &&
+   [ "$(tr '\n' ' ' <"$T/pipe.out")" = "read:refused write:opened " ] &&
+   grep -q '"uid":"integrity-sensor-target"' "$T/pipe.err" &&
+   grep -q '"uid":"sensitive-file-read"' "$T/pipe.err"; then
+	ok "the app cannot read the log pipe it shares with the sensor (integrity-sensor-target); writing to it works, and later Findings reach the log"
+else
+	notok "the app reads the shared log pipe"
+	diag "$T/pipe-native.out" "$T/pipe.out" "$T/pipe.err"
+fi
+
 rc=0
 "$SENSOR" --cid="$CID" --sink=file:/nonexistent/dir/events -- /bin/sh sh -c 'exit 5' >"$T/badsink.out" 2>"$T/badsink.err" || rc=$?
 if [ $rc = 5 ] && grep -q 'WITHOUT the Falcon sensor (fail-open): cannot open the event sink' "$T/badsink.err"; then
