@@ -14,8 +14,10 @@
 #include "trace_spec.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/seccomp.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/resource.h>
 
 #include "policy.h"
@@ -107,6 +109,18 @@ static const struct spec_row rows[] = {
 	AT_SENSOR("prlimit64",
 	          "rlimits on the sensor (RLIMIT_CPU would kill it)",
 	          1, INT_ARG(0, SPEC_VAL_SENSOR_TID)),
+	/* A signal the kernel sends on the application's behalf: with
+	 * F_SETOWN the owner of a descriptor (the sensor, or its group) gets
+	 * SIGIO when I/O is possible, and F_SETSIG picks the signal. Every
+	 * other signal reaching the sensor is forwarded to the application;
+	 * only SIGKILL and SIGSTOP cannot be, and nothing needs them as an
+	 * I/O signal. (fcntl's command and argument are ints.) */
+	AT_SENSOR("fcntl",
+	          "F_SETSIG with SIGKILL: an uncatchable signal for a descriptor's owner",
+	          2, INT_IS(1, F_SETSIG), INT_IS(2, SIGKILL)),
+	AT_SENSOR("fcntl",
+	          "F_SETSIG with SIGSTOP: an uncatchable signal for a descriptor's owner",
+	          2, INT_IS(1, F_SETSIG), INT_IS(2, SIGSTOP)),
 	/* The kernel refuses these already (not dumpable, no CAP_SYS_PTRACE
 	 * in the app); refusing them here too costs nothing, holds if a
 	 * capability slips through, and says so in a Finding. */

@@ -774,7 +774,7 @@ valid spy "spy: the events are OCSF"
 # driver sees them. Natively the open works; under the sensor it is the
 # integrity-sensor-target policy, and the read of /etc/shadow after it
 # still reaches the log. Opening the same pipe for writing still works.
-pipe_probe='if sh -c "exec 3</proc/self/fd/2" 2>/dev/null; then echo read:opened; else echo read:refused; fi
+pipe_probe='if sh -c "exec 3</proc/self/fd/2"; then echo read:opened; else echo read:refused; fi
 if sh -c "exec 3>/proc/self/fd/2"; then echo write:opened; else echo write:refused; fi
 cat /etc/shadow >/dev/null'
 /bin/sh -c "$pipe_probe" 2>&1 >"$T/pipe-native.out" | cat >/dev/null

@@ -64,7 +64,6 @@ static const char usage[] =
 	"  chroot DIR                  chroot(2) (then still in the old cwd)\n"
 	"  mkdir DIR | rmdir DIR       mkdirat(2) 0755, unlinkat(2) AT_REMOVEDIR\n"
 	"  mount-bind SRC DST          mount(SRC, DST, MS_BIND) (in a mount namespace of its own)\n"
-	"  link OLD NEW                linkat(2): a hard link\n"
 	"  tmpfile DIR SRC NEW         open(DIR, O_TMPFILE), SRC's bytes, fchmod 0755, linked as NEW\n"
 	"  utime PATH SECONDS          utimensat(2): atime and mtime set to SECONDS (touch -d)\n"
 	"  exec [-n] PATH [ARG...]     fork, execve(PATH, [PATH, ARG...]), wait; -n: in this process\n"
@@ -479,15 +478,6 @@ static void do_bind_mount(int argc, char **argv)
 	need(argc, 3);
 	rc = syscall(SYS_mount, argv[1], argv[2], NULL, (unsigned long)MS_BIND, NULL);
 	report("bind-mount", rc, errno);
-}
-
-static void do_link(int argc, char **argv)
-{
-	long rc;
-
-	need(argc, 3);
-	rc = syscall(SYS_linkat, AT_FDCWD, argv[1], AT_FDCWD, argv[2], 0);
-	report("link", rc, errno);
 }
 
 /* A file with no name until it is complete: O_TMPFILE, then linked in
@@ -1195,7 +1185,7 @@ static const struct {
 	{ "rename", do_rename }, { "chmod", do_chmod }, { "fchmod", do_chmod },
 	{ "copy", do_copy }, { "chdir", do_chdir }, { "exec", do_exec },
 	{ "exec0", do_exec0 }, { "exec-env", do_exec_env }, { "chroot", do_chroot },
-	{ "mount-bind", do_bind_mount }, { "link", do_link }, { "tmpfile", do_tmpfile },
+	{ "mount-bind", do_bind_mount }, { "tmpfile", do_tmpfile },
 	{ "utime", do_utime }, { "mkdir", do_mkdir }, { "rmdir", do_mkdir },
 	{ "execat", do_execat }, { "fexec", do_fexec }, { "memfd", do_memfd },
 	{ "ptrace-attach", do_ptrace }, { "ptrace-seize", do_ptrace },
