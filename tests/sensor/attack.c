@@ -45,6 +45,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#define LINES_PROG "attack"
+#include "lines.h"
+
 extern char **environ;
 
 static const char usage[] =
@@ -104,48 +107,6 @@ static const char usage[] =
 	"or -t: run it in a new thread of this process.\n"
 	"An argument @env:NAME is the value of the environment variable NAME.\n";
 
-static int out_fd = 1;
-
-/* One write(2) per line, so that a parent's and a child's lines never mix. */
-__attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof buf)
-		n = sizeof buf - 1;
-	if (write(out_fd, buf, (size_t)n) < 0)
-		_exit(2);
-}
-
-__attribute__((format(printf, 1, 2), noreturn)) static void die(const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	dprintf(2, "attack: %s\n", buf);
-	exit(2);
-}
-
-static const char *errname(int e)
-{
-	static char buf[16];
-	const char *s = strerrorname_np(e);
-
-	if (s)
-		return s;
-	snprintf(buf, sizeof buf, "%d", e);
-	return buf;
-}
 
 /* The line for a syscall's return value; err is its errno, saved at once. */
 static void report_as(const char *name, long rc, int err, pid_t pid)

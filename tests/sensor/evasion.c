@@ -62,6 +62,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#define LINES_PROG "evasion"
+#include "lines.h"
+
 extern char **environ;
 
 #ifndef __NR_fchmodat2
@@ -70,50 +73,8 @@ extern char **environ;
 #define X32_BIT 0x40000000L
 #define AUDIT_ARCH_X86_64_ 0xc000003eU
 
-static int out_fd = 1;
 static pid_t sensor_pid; /* getppid() at start: the sensor, or the decoy */
 static const char *attack_name = "?";
-
-/* One write(2) per line, so that lines of several processes never mix. */
-__attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof buf)
-		n = sizeof buf - 1;
-	if (write(out_fd, buf, (size_t)n) < 0)
-		_exit(2);
-}
-
-__attribute__((format(printf, 1, 2), noreturn)) static void die(const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	dprintf(2, "evasion: %s\n", buf);
-	exit(2);
-}
-
-static const char *errname(int e)
-{
-	static char buf[16];
-	const char *s = strerrorname_np(e);
-
-	if (s)
-		return s;
-	snprintf(buf, sizeof buf, "%d", e);
-	return buf;
-}
 
 /* The RESULT line of a syscall; err is its errno, saved at once. Returns
  * whether it succeeded. */
