@@ -72,9 +72,13 @@ int seccomp_filter_build(const struct spec_rules *r, struct sock_fprog *prog,
 	 * exported program ourselves with the same flags. */
 	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_SSB, 1) < 0 ||
 	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 1) < 0 ||
-	    seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, badarch) < 0) {
-		fc_fail(e, FC_ERR_SYSTEM, "this libseccomp cannot set SSB, NNP or "
-			"the bad-architecture action");
+	    seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, badarch) < 0 ||
+	    /* A binary tree of syscall numbers instead of libseccomp's
+	     * linear list: a syscall with argument conditions (clone, fcntl,
+	     * kill, sendto...) no longer runs past every other rule first. */
+	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2) < 0) {
+		fc_fail(e, FC_ERR_SYSTEM, "this libseccomp cannot set SSB, NNP, "
+			"the bad-architecture action or the binary tree");
 		goto out;
 	}
 	for (size_t a = 1; a < r->n_arch; a++) {
