@@ -312,13 +312,19 @@ const char *identity_sensitive(const struct identity *id, const struct stat *st)
 }
 
 size_t identity_program_names(const struct identity *id, const struct stat *st,
+			      const char *run_as, const char *file,
 			      const char **out, size_t max)
 {
-	const struct ino_name *e = find(&id->programs, st);
-	const struct ino_name *end = id->programs.v + id->programs.n;
+	const struct ino_name *first = find(&id->programs, st);
+	const struct ino_name *end = id->programs.v + id->programs.n, *e;
 	size_t n = 0;
 
-	for (; e && e < end && n < max && e->dev == st->st_dev && e->ino == st->st_ino; e++)
+	for (e = first; e && e < end && e->dev == st->st_dev && e->ino == st->st_ino; e++)
+		if ((run_as && strcmp(e->name, run_as) == 0) ||
+		    (file && strcmp(e->name, file) == 0))
+			return 0; /* run as itself: the names it has already */
+	for (e = first; e && e < end && n < max && e->dev == st->st_dev &&
+	     e->ino == st->st_ino; e++)
 		out[n++] = e->name;
 	return n;
 }

@@ -62,8 +62,13 @@ void identity_free(struct identity *id);
 /* The canonical path of a sensitive file with st's inode, or NULL. */
 const char *identity_sensitive(const struct identity *id, const struct stat *st);
 
-/* Up to max names that enabled rules give to st's inode; returns how many. */
+/* Up to max names that enabled rules give to st's inode; returns how many.
+ * A program run under one of those names (run_as or its file's name file)
+ * is that one: one file under several rule names (a stub, a multicall
+ * binary's links) is not all of them at once. Under any other name (a
+ * hard link or symlink called "innocent") it is every name it has. */
 size_t identity_program_names(const struct identity *id, const struct stat *st,
+			      const char *run_as, const char *file,
 			      const char **out, size_t max);
 
 /* Whether a file is written since start (0 when st is unknown: st_ino 0). */

@@ -46,7 +46,7 @@ static void program_names(const struct identity *id, struct observation *o, size
 	more[k++] = file;
 	if (identity_is_multicall(id, file, st))
 		more[k++] = identity_applet(argv0, argv1);
-	k += identity_program_names(id, st, more + k, OBS_NAMES - k);
+	k += identity_program_names(id, st, run_as, file, more + k, OBS_NAMES - k);
 	for (size_t i = 0; i < k && *n < OBS_NAMES; i++) {
 		size_t j = 0;
 

@@ -504,7 +504,7 @@ static void name_image(struct tracer *tr, pid_t tid, struct image *img,
 	multicall = identity_is_multicall(&tr->id, file, &st);
 	if (multicall && (applet = identity_applet(argv0, argv1)) != NULL)
 		names[n++] = applet;
-	n += identity_program_names(&tr->id, &st, names + n,
+	n += identity_program_names(&tr->id, &st, names[0], file, names + n,
 				    sizeof names / sizeof *names - n);
 	image_set_names(img, names, n);
 	tramp = identity_is_trampoline(&tr->id, &st, multicall, applet);
