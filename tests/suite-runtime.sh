@@ -85,21 +85,25 @@ run_pair() {
 }
 
 # unsupervised FILE: the probe's report as it would read without the
-# sensor's deliberate changes, which suite-sensor.sh tests on their own:
-# the capabilities that could reach the sensor (SYS_MODULE 16, SYS_RAWIO 17,
-# SYS_PTRACE 19, SYS_ADMIN 21, PERFMON 38, BPF 39) are dropped from the app
-# (an unpatched Fargate container has none of them: the patcher adds
-# SYS_PTRACE for the sensor), and the seccomp filter sets NoNewPrivs and
-# Seccomp.
+# sensor's deliberate changes, which suite-sensor.sh and suite-evasions.sh
+# test on their own: the capabilities that open a way around the sensor
+# (protect.c: DAC_READ_SEARCH 2, LINUX_IMMUTABLE 9, NET_ADMIN 12, NET_RAW
+# 13, SYS_MODULE 16, SYS_RAWIO 17, SYS_CHROOT 18, SYS_PTRACE 19, SYS_PACCT
+# 20, SYS_ADMIN 21, SYS_BOOT 22, SYS_NICE 23, SYS_RESOURCE 24, SYS_TIME 25,
+# AUDIT_CONTROL 30, SETFCAP 31, MAC_OVERRIDE 32, MAC_ADMIN 33, PERFMON 38,
+# BPF 39, CHECKPOINT_RESTORE 40) are dropped from the app, and the seccomp
+# filter sets NoNewPrivs and Seccomp.
 unsupervised() {
 	python3 -c '
 import re, sys
 cap = re.compile(rb"^(status Cap\w+:\t)([0-9a-f]+)$")
+dropped = sum(1 << c for c in (2, 9, 12, 13, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25,
+                               30, 31, 32, 33, 38, 39, 40))
 for line in open(sys.argv[1], "rb"):
     body = line.rstrip(b"\n")
     m = cap.match(body)
     if m:
-        line = m.group(1) + b"%016x\n" % (int(m.group(2), 16) & ~0xc0002b0000)
+        line = m.group(1) + b"%016x\n" % (int(m.group(2), 16) & ~dropped)
     elif re.match(rb"^status (NoNewPrivs|Seccomp):", body):
         continue
     sys.stdout.buffer.write(line)' "$1"
@@ -404,7 +408,7 @@ expect tinfo "--trace=info: the sensor says what it supervises and how the app e
 launch tnone "--cid=$CID --trace=none --tags=x" -- "$PROBE" parent
 expect tnone "--trace=none silences the warnings" 0 yes 0
 launch tdebug "--cid=$CID --trace=debug" -- "$PROBE" parent
-expect tdebug "--trace=debug: the launcher says which sensor it starts" 0 yes 3 'debug: starting .*falcon-sensor'
+expect tdebug "--trace=debug: the launcher says which sensor it starts" 0 yes 4 'debug: starting .*falcon-sensor' 'debug: by inode: '
 
 launch badtrace "--cid=$CID --trace=loud" -- "$PROBE" parent
 expect badtrace "a bad --trace value: fail-open, the app runs unprotected after a loud line" 0 no 1 \
