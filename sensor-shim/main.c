@@ -298,8 +298,8 @@ int main(int argc, char **argv)
 	ctx.tids[ctx.n_tids++] = sig_tid;
 	lifted_policies(&s, &ctx);
 	sink_identity(sink, &ctx);
-	path_resolve_roots_may_differ((s.fo.allow & (FC_ALLOW_CHROOT |
-						     FC_ALLOW_USER_NAMESPACE)) != 0);
+	ctx.roots_may_differ = (s.fo.allow & (FC_ALLOW_CHROOT | FC_ALLOW_USER_NAMESPACE)) != 0;
+	path_resolve_roots_may_differ(ctx.roots_may_differ);
 	if (rules_spec_build(&s.rules, s.fo.file_events == FC_FILE_EVENTS_ON, &spec,
 			     &e) < 0 ||
 	    spec_rules_build(&spec, &ctx, &rules, &e) < 0)

@@ -207,6 +207,11 @@ static int is_sink(const char *path, const struct spec_ctx *ctx, pid_t tid)
 		return 0;
 	if (is_inode(path, ctx))
 		return 1;
+	/* Only a tracee that can change its root names files otherwise
+	 * (path_resolve.h): else the second walk, through a magic link,
+	 * would cost every file event a few microseconds for nothing. */
+	if (!ctx->roots_may_differ)
+		return 0;
 	snprintf(via, sizeof via, "/proc/%d/root%s", (int)tid, path);
 	return is_inode(via, ctx);
 }

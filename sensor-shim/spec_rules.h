@@ -29,6 +29,8 @@ struct spec_ctx {
 	int has_sink_file;       /* --sink=file:PATH: the two below are set */
 	dev_t sink_dev;
 	ino_t sink_ino;
+	int roots_may_differ;    /* --allow=chroot or user-namespace: a
+				  * tracee's root may not be the sensor's */
 	int has_sink_pipe;       /* events go to a pipe the application
 				  * shares (its stderr): the two below */
 	dev_t pipe_dev;
