@@ -17,6 +17,8 @@
 #include "err.h"
 #include "exit_codes.h"
 #include "falconctl_opts.h"
+#include "guard.h"
+#include "identity.h"
 #include "layout.h"
 #include "log.h"
 #include "ocsf.h"
@@ -58,6 +60,8 @@ struct sensor {
 	struct ocsf_ctx ocsf;
 	struct task_meta meta;
 	struct ruleset rules;
+	struct identity id;       /* files and programs by inode (the guard's
+				   * thread reads its patterns until exit) */
 	char hostname[256];
 	char self_exe[PATH_MAX];
 	char *sink;               /* --sink's value, copied out of argv */
@@ -214,6 +218,33 @@ static void sink_identity(const struct sink *sink, struct spec_ctx *ctx)
 	ctx->has_sink_pipe = sink_pipe_id(sink, &ctx->pipe_dev, &ctx->pipe_ino);
 }
 
+/* Whether every open must stop for the rules to see the reads they
+ * judge: only when the guard cannot watch them (guard.h). The guard's
+ * thread is a sensor thread like the others. */
+static int reads_need_stops(struct sensor *s, const struct sink *sink,
+			    struct spec_ctx *ctx)
+{
+	enum spec_reads reads = s->fo.file_events == FC_FILE_EVENTS_ON ?
+		rules_spec_reads(&s->rules) : READS_NONE;
+	struct fc_err e = { 0 };
+	const char **files;
+	size_t n;
+	pid_t tid;
+	int all;
+
+	if (reads != READS_BY_FILE)
+		return reads == READS_ALL;
+	files = rules_spec_read_files(&s->rules, &n);
+	if (!files)
+		cannot_start(s, "out of memory for the guarded files");
+	/* Not freed: the guard's thread matches new files against them. */
+	all = guard_start(files, n, sink_file_fd(sink), &tid, &e);
+	if (all < 0)
+		cannot_start(s, e.msg);
+	ctx->tids[ctx->n_tids++] = tid;
+	return !all;
+}
+
 /* The built-in rules and --rules. A bad rules file is a start failure:
  * running with fewer rules than the user wrote would be a silent hole. */
 static void load_rules(struct sensor *s)
@@ -254,7 +285,7 @@ int main(int argc, char **argv)
 	pid_t sig_tid;
 	sigset_t waited;
 	size_t len;
-	int dd = 1;
+	int dd = 1, every_open;
 
 	fc_log_setup("falcon-sensor", FC_TRACE_WARN);
 	while (dd < argc && strcmp(argv[dd], "--") != 0)
@@ -272,6 +303,9 @@ int main(int argc, char **argv)
 	unsetenv(FC_ENV_OPTS);
 	event_context(&s);
 	load_rules(&s);
+	/* Before the application runs a single instruction of its own: any
+	 * file it writes has a later ctime. */
+	identity_init(&s.id, &s.rules);
 	task_context(&s);
 
 	if (signals_take_over(&s.saved, &waited, &e) < 0)
@@ -300,8 +334,9 @@ int main(int argc, char **argv)
 	sink_identity(sink, &ctx);
 	ctx.roots_may_differ = (s.fo.allow & (FC_ALLOW_CHROOT | FC_ALLOW_USER_NAMESPACE)) != 0;
 	path_resolve_roots_may_differ(ctx.roots_may_differ);
-	if (rules_spec_build(&s.rules, s.fo.file_events == FC_FILE_EVENTS_ON, &spec,
-			     &e) < 0 ||
+	every_open = reads_need_stops(&s, sink, &ctx);
+	if (rules_spec_build(&s.rules, s.fo.file_events == FC_FILE_EVENTS_ON, every_open,
+			     &spec, &e) < 0 ||
 	    spec_rules_build(&spec, &ctx, &rules, &e) < 0)
 		cannot_start(&s, e.msg);
 	if (s.fo.seccomp == FC_SECCOMP_ON && seccomp_filter_build(&rules, &prog, &e) < 0)
@@ -332,7 +367,8 @@ int main(int argc, char **argv)
 	spawn_release(&child);
 
 	tc = (struct tracer_cfg){ &rules, &ctx, s.fo.seccomp == FC_SECCOMP_ON, sink,
-				  &s.ocsf, child.pid, s.self_exe, &s.rules, s.fo.mode };
+				  &s.ocsf, child.pid, s.self_exe, &s.rules, s.fo.mode,
+				  &s.id };
 	if (tracer_run(&tc, &res, &e) < 0) {
 		fc_log_fatal("%s; stopping the application", e.msg);
 		kill(child.pid, SIGKILL);

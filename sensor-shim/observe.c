@@ -16,6 +16,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "guard.h"
 #include "ocsf.h"
 
 static void who(struct activity *a, const struct observe_proc *p)
@@ -214,7 +215,16 @@ static void observe_file(const struct sys_event *ev, const struct identity *id,
 					    &fst) == 1;
 		/* A sensitive file by any name (a hard link): the rules see its
 		 * own path, the event keeps the name used too. */
-		real = a->event == ACT_OPEN ? identity_sensitive(id, &fst) : NULL;
+		if (o->exists) {
+			o->dev = fst.st_dev;
+			o->ino = fst.st_ino;
+		}
+		real = NULL;
+		if (a->event == ACT_OPEN && o->exists) {
+			real = identity_sensitive(id, &fst);
+			if (!real)
+				real = guard_name(&fst); /* appeared after start */
+		}
 		if (real && strcmp(real, o->path) != 0) {
 			memcpy(o->path2, o->path, sizeof o->path2);
 			snprintf(o->path, sizeof o->path, "%s", real);
@@ -405,6 +415,8 @@ int observe(const struct sys_event *ev, const struct observe_proc *p,
 	memset(a, 0, sizeof *a);
 	o->cmd_line = NULL;
 	o->exists = 0;
+	o->dev = 0;
+	o->ino = 0;
 	o->old_mode = 0;
 	o->path[0] = o->path2[0] = '\0';
 	o->n_libs = 0;

@@ -47,6 +47,8 @@ struct observation {
 	const char *files[OBS_LIBS + 1];
 	const char *names[OBS_NAMES];
 	int exists;              /* file events: the file existed before */
+	dev_t dev;               /* ... and its inode, when it exists */
+	ino_t ino;
 	unsigned old_mode;       /* chmod: the mode before, when it existed */
 };
 

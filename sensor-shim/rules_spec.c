@@ -4,9 +4,10 @@
  * seccomp filter lets every other call through without a stop:
  * - chmod family: only modes with an exec, setuid or setgid bit (the File
  *   System event is for modes that add an exec bit);
- * - open family: every open when some read can matter (sensitive paths,
- *   or a rule on opens); else only opens for writing, creating or
- *   truncating;
+ * - open family: only opens for writing, creating or truncating, unless
+ *   a read can matter that the guard cannot watch (a rule on reads of
+ *   anything but named files, or a file the guard could not lease:
+ *   guard.h): then every open;
  * - ptrace: only ATTACH, SEIZE and TRACEME; dup2/dup3: only onto 0, 1, 2;
  *   ptrace, unshare, setns, dup2/dup3: only when a rule looks at them;
  * - ftruncate: only to length 0 (a database sizes its files all the time);
@@ -148,8 +149,90 @@ static void clone_rows(struct build *b)
 		       "rules: a new namespace (clone)");
 }
 
-int rules_spec_build(const struct ruleset *rs, int files, struct trace_spec *out,
-		     struct fc_err *e)
+/* Whether a condition limits a rule to opens that write or truncate. */
+static int writes_only(const struct rule_cond *c)
+{
+	int want = c->n == 1 && c->num && c->op == OP_EQ ? (c->num[0] != 0) != c->negate : -1;
+
+	return (c->field == F_FILE_IS_WRITE || c->field == F_FILE_IS_TRUNC) && want == 1;
+}
+
+/* Whether a condition names the files a rule reads by absolute path. A
+ * read whose path cannot be read whole (args.unreadable) matters only
+ * when it hides a file some rule names: the guard sees that open and
+ * decodes it as a stop would. */
+static int names_files(const struct rule_cond *c)
+{
+	if (c->field == F_ARGS_UNREADABLE && !c->negate)
+		return 1;
+	if (c->field != F_FILE_PATH || c->negate || c->nocase ||
+	    (c->op != OP_EQ && c->op != OP_GLOB))
+		return 0;
+	for (size_t v = 0; v < c->n; v++)
+		if (c->s[v][0] != '/')
+			return 0;
+	return 1;
+}
+
+enum spec_reads rules_spec_reads(const struct ruleset *rs)
+{
+	enum spec_reads need = rs->n_sensitive > 0 ? READS_BY_FILE : READS_NONE;
+
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct rule *r = &rs->rules[i];
+		int writes = 0, named = 0;
+
+		if (!r->enabled || !(r->events & (1U << ACT_OPEN)))
+			continue;
+		for (size_t c = 0; c < r->n_cond; c++) {
+			writes |= writes_only(&r->cond[c]);
+			named |= names_files(&r->cond[c]);
+		}
+		if (writes)
+			continue;
+		if (!named)
+			return READS_ALL;
+		need = READS_BY_FILE;
+	}
+	return need;
+}
+
+/* The paths and globs whose reads matter, into out when not NULL;
+ * returns how many. */
+static size_t each_read_file(const struct ruleset *rs, const char **out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rs->n_sensitive; i++, n++)
+		if (out)
+			out[n] = rs->sensitive[i];
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct rule *r = &rs->rules[i];
+		int writes = 0;
+
+		if (!r->enabled || !(r->events & (1U << ACT_OPEN)))
+			continue;
+		for (size_t c = 0; c < r->n_cond; c++)
+			writes |= writes_only(&r->cond[c]);
+		for (size_t c = 0; c < r->n_cond && !writes; c++)
+			if (r->cond[c].field == F_FILE_PATH && names_files(&r->cond[c]))
+				for (size_t v = 0; v < r->cond[c].n; v++, n++)
+					if (out)
+						out[n] = r->cond[c].s[v];
+	}
+	return n;
+}
+
+const char **rules_spec_read_files(const struct ruleset *rs, size_t *n)
+{
+	const char **v = calloc(each_read_file(rs, NULL) + 1, sizeof *v);
+
+	*n = v ? each_read_file(rs, v) : 0;
+	return v;
+}
+
+int rules_spec_build(const struct ruleset *rs, int files, int every_open,
+		     struct trace_spec *out, struct fc_err *e)
 {
 	uint32_t ev = ruleset_events(rs);
 	const struct trace_spec *base = &trace_spec_default;
@@ -165,7 +248,7 @@ int rules_spec_build(const struct ruleset *rs, int files, struct trace_spec *out
 	b.cap = base->n + MAX_ADDED;
 
 	if (files) {
-		open_rows(&b, rs->n_sensitive > 0 || (ev & (1U << ACT_OPEN)));
+		open_rows(&b, every_open);
 		add(&b, "unlink", DEC_UNLINK, "File System Activity: Delete");
 		add(&b, "unlinkat", DEC_UNLINKAT, "File System Activity: Delete");
 		add(&b, "rename", DEC_RENAME, "File System Activity: Rename");

@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "guard.h"
 #include "log.h"
 #include "signals.h"
 
@@ -43,6 +44,7 @@ static void *loop(void *arg)
 	(void)arg;
 	sigfillset(&set);
 	sigdelset(&set, SIGCHLD);
+	sigdelset(&set, GUARD_SIGNAL); /* a lease break: the guard's */
 	pthread_mutex_lock(&lock);
 	thread_tid = gettid();
 	pthread_cond_broadcast(&changed);

@@ -141,6 +141,11 @@ int sink_file_id(const struct sink *s, dev_t *dev, ino_t *ino)
 	return 1;
 }
 
+int sink_file_fd(const struct sink *s)
+{
+	return s->has_id ? s->fd : -1;
+}
+
 int sink_pipe_id(const struct sink *s, dev_t *dev, ino_t *ino)
 {
 	if (!s->is_pipe)

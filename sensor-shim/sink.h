@@ -69,6 +69,10 @@ size_t sink_line_max(const struct sink *s);
  * which it must keep writing). */
 int sink_file_id(const struct sink *s, dev_t *dev, ino_t *ino);
 
+/* The sink's own descriptor of that file, for the guard's lease (guard.h),
+ * or -1 for stderr. */
+int sink_file_fd(const struct sink *s);
+
 /* The shared stderr when it is a pipe or FIFO, by device and inode: 1, or
  * 0 when it is not. An application that opens it for reading (through
  * /proc/self/fd/2) can take events out of the pipe before the log reader

@@ -9,8 +9,12 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <fcntl.h>
+#include <linux/audit.h>
 #include <stdio.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
+#include "guard.h"
 #include "identity.h"
 #include "kill_all.h"
 #include "log.h"
@@ -40,7 +44,6 @@ struct tracer {
 	struct proc_table pt;
 	struct tmem mem;
 	size_t pending_bytes;
-	struct identity id;      /* files and programs by inode, start time */
 	struct observation obs;  /* the stop being handled */
 	struct file_args file;   /* its file arguments */
 	struct tracer_result *res;
@@ -306,7 +309,7 @@ static struct verdict judge(struct tracer *tr, const struct thread *t, pid_t tid
 	size_t len;
 	char *line;
 
-	if (observe(ev, &who, &tr->id, o) < 0)
+	if (observe(ev, &who, tr->cfg->id, o) < 0)
 		return (struct verdict){ .kind = VERDICT_ALLOW };
 	/* Files aimed at the sensor: a policy, in both modes, before the
 	 * rules (whose Findings a refusal would only repeat). */
@@ -337,6 +340,32 @@ static struct verdict judge(struct tracer *tr, const struct thread *t, pid_t tid
 	return v;
 }
 
+/* Decodes a stopped syscall and decides: the policies on what aims at
+ * the sensor, then the rules. */
+static struct verdict decide(struct tracer *tr, const struct thread *t,
+			     struct sys_event *ev)
+{
+	const struct spec_row *spec = ev->spec;
+	struct verdict v;
+
+	if (decode_is_file(spec->decoder))
+		ev->u.file = &tr->file;
+	tmem_init(&tr->mem, (struct tmem_src){ tmem_read_process, &ev->tid });
+	syscall_decode(&tr->mem, ev);
+	v = protect_check(ev, tr->cfg->ctx);
+	if (v.policy) {
+		struct activity a;
+		struct observe_proc who = who_is(tr, t, ev->tid);
+
+		policy_activity(&a, &who, ev->tid, spec->syscall, v.why,
+				spec->decoder == DEC_PIDFD_SEND_SIGNAL ? ev->u.pidfd.target :
+				(int)(uint32_t)ev->args[1]);
+		report_policy(tr, v.policy, &a);
+		return v;
+	}
+	return judge(tr, t, ev->tid, ev);
+}
+
 /* A traced syscall at entry: decode, decide, apply. */
 static void on_entry(struct tracer *tr, struct thread *t, pid_t tid, size_t row,
 		     uint32_t arch, uint64_t nr, const uint64_t *args)
@@ -362,22 +391,7 @@ static void on_entry(struct tracer *tr, struct thread *t, pid_t tid, size_t row,
 						       .why = spec->why });
 		return;
 	}
-	if (decode_is_file(spec->decoder))
-		ev.u.file = &tr->file;
-	tmem_init(&tr->mem, (struct tmem_src){ tmem_read_process, &ev.tid });
-	syscall_decode(&tr->mem, &ev);
-	v = protect_check(&ev, tr->cfg->ctx);
-	if (v.policy) {
-		struct activity a;
-		struct observe_proc who = who_is(tr, t, tid);
-
-		policy_activity(&a, &who, tid, spec->syscall, v.why,
-				spec->decoder == DEC_PIDFD_SEND_SIGNAL ? ev.u.pidfd.target :
-				(int)(uint32_t)ev.args[1]);
-		report_policy(tr, v.policy, &a);
-	} else {
-		v = judge(tr, t, tid, &ev);
-	}
+	v = decide(tr, t, &ev);
 	apply(t, tid, &ev, v);
 	if (spec->decoder == DEC_EXECVE || spec->decoder == DEC_EXECVEAT) {
 		if (v.kind == VERDICT_ALLOW && ev.u.exec)
@@ -421,6 +435,56 @@ static void on_seccomp(struct tracer *tr, struct thread *t, pid_t tid)
 		fc_log(FC_TRACE_DEBUG, "pid %d: seccomp data %u, judged as spec row %ld",
 		       (int)tid, (unsigned)info.seccomp.ret_data, row);
 	on_entry(tr, t, tid, (size_t)row, info.arch, info.seccomp.nr, info.seccomp.args);
+}
+
+/* The guard's SIGSTOP (guard.h): the task was asleep in an open of a
+ * guarded file, and the signal interrupted it. A plain read-only open or
+ * openat is judged here, as a seccomp stop would have; any other syscall
+ * (an open for writing, openat2, truncate) met a row of the filter and
+ * was judged at its entry already. Refused, it returns the errno; else
+ * the lease is released and the kernel restarts the syscall, which then
+ * goes through. */
+static void on_guard_stop(struct tracer *tr, struct thread *t, pid_t tid)
+{
+	static const struct spec_row ro_open = { .syscall = "open", .action = SPEC_TRACE,
+		.decoder = DEC_OPEN, .why = "a read of a guarded file" };
+	static const struct spec_row ro_openat = { .syscall = "openat",
+		.action = SPEC_TRACE, .decoder = DEC_OPENAT,
+		.why = "a read of a guarded file" };
+	struct sys_event ev = { .tid = tid, .arch = AUDIT_ARCH_X86_64 };
+	const struct observation *o = &tr->obs;
+	struct verdict v = { .kind = VERDICT_ALLOW };
+	long row;
+
+	if (regs_interrupted_syscall(tid, &ev.nr, ev.args) < 0)
+		return;
+	row = spec_rules_match(tr->cfg->rules, ev.arch, ev.nr, ev.args);
+	if (row < 0 && (ev.nr == SYS_open || ev.nr == SYS_openat)) {
+		ev.spec = ev.nr == SYS_open ? &ro_open : &ro_openat;
+		tr->obs.ino = 0;
+		v = decide(tr, t, &ev);
+		apply(t, tid, &ev, v);
+	} else if (row >= 0 && decode_is_file(tr->cfg->rules->spec->rows[row].decoder)) {
+		struct observe_proc who = who_is(tr, t, tid);
+
+		ev.row = (size_t)row;
+		ev.spec = &tr->cfg->rules->spec->rows[row];
+		ev.u.file = &tr->file;
+		tmem_init(&tr->mem, (struct tmem_src){ tmem_read_process, &ev.tid });
+		syscall_decode(&tr->mem, &ev);
+		if (observe(&ev, &who, tr->cfg->id, &tr->obs) < 0)
+			tr->obs.ino = 0;
+		observation_done(&tr->obs);
+	} else {
+		guard_release_breaking();
+		return;
+	}
+	if (o->ino == 0)
+		guard_release_breaking();
+	else if (v.kind == VERDICT_ALLOW)
+		guard_release(o->dev, o->ino);
+	else
+		guard_rearm(o->dev, o->ino);
 }
 
 /* A syscall-entry or -exit stop: every syscall with --seccomp=off, and the
@@ -501,13 +565,13 @@ static void name_image(struct tracer *tr, pid_t tid, struct image *img,
 		argv1 = i + 1 < argv->n ? argv->buf + argv->off[i + 1] : NULL;
 	}
 	names[n++] = file;
-	multicall = identity_is_multicall(&tr->id, file, &st);
+	multicall = identity_is_multicall(tr->cfg->id, file, &st);
 	if (multicall && (applet = identity_applet(argv0, argv1)) != NULL)
 		names[n++] = applet;
-	n += identity_program_names(&tr->id, &st, names[0], file, names + n,
+	n += identity_program_names(tr->cfg->id, &st, names[0], file, names + n,
 				    sizeof names / sizeof *names - n);
 	image_set_names(img, names, n);
-	tramp = identity_is_trampoline(&tr->id, &st, multicall, applet);
+	tramp = identity_is_trampoline(tr->cfg->id, &st, multicall, applet);
 	if (tramp && old)
 		img->actor = image_ref(image_actor(old));
 	/* Only along the exec chain: a trampoline that the sensor's copy
@@ -645,6 +709,14 @@ static int on_death(struct tracer *tr, pid_t tid, int status)
 	return tid == tr->cfg->app;
 }
 
+static int is_guard_wake(pid_t tid)
+{
+	siginfo_t si;
+
+	return ptrace(PTRACE_GETSIGINFO, tid, NULL, &si) == 0 &&
+	       guard_is_wake(&si, getpid());
+}
+
 static int is_stop_signal(int sig)
 {
 	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
@@ -661,6 +733,9 @@ static void on_stop(struct tracer *tr, pid_t tid, int status)
 	case 0:
 		if (sig == (SIGTRAP | 0x80)) {
 			on_syscall_stop(tr, t, tid);
+			resume(tr, t, tid, 0);
+		} else if (sig == SIGSTOP && is_guard_wake(tid)) {
+			on_guard_stop(tr, t, tid);
 			resume(tr, t, tid, 0);
 		} else {
 			/* Signal-delivery-stop: deliver it as it came. */
@@ -718,9 +793,6 @@ int tracer_run(const struct tracer_cfg *cfg, struct tracer_result *res,
 	tr->cfg = cfg;
 	tr->res = res;
 	pt_init(&tr->pt);
-	/* Before the application runs a single instruction of its own: any
-	 * file it writes has a later ctime. */
-	identity_init(&tr->id, cfg->ruleset);
 	img = image_new(cfg->sensor_exe, "falcon-sensor", NULL);
 	p = add_proc(tr, cfg->app, getpid(), img);
 	image_unref(img);
@@ -753,7 +825,6 @@ int tracer_run(const struct tracer_cfg *cfg, struct tracer_result *res,
 	res->left_threads = tr->pt.n_threads;
 	res->left_exec_bytes = tr->pending_bytes;
 	pt_free(&tr->pt);
-	identity_free(&tr->id);
 	free(tr);
 	return rc;
 }

@@ -35,6 +35,7 @@
 #include "err.h"
 #include "ocsf.h"
 #include "falconctl_opts.h"
+#include "identity.h"
 #include "rules.h"
 #include "sink.h"
 #include "spec_rules.h"
@@ -56,6 +57,7 @@ struct tracer_cfg {
 	const char *sensor_exe;  /* what the child runs until its exec */
 	const struct ruleset *ruleset; /* detection rules */
 	enum fc_mode mode;       /* --mode: whether deny and kill apply */
+	const struct identity *id; /* files and programs by inode, start time */
 };
 
 struct tracer_result {

@@ -721,7 +721,7 @@ prevent process-memory-write open errno=EPERM "/proc/PID/mem for writing refused
 BIGSCRIPT=": $(printf '%*s' 12000 '' | tr ' ' x)"
 export BIGSCRIPT
 trigger unreadable-arguments exec "an argv entry at an unmapped address" -- exec-badptr "$B/pre/true"
-trigger unreadable-arguments open "openat of a path at an unmapped address" -- open-badptr
+trigger unreadable-arguments open "openat for writing of a path at an unmapped address" -- open-badptr
 trigger unreadable-arguments connect "connect of an address at an unmapped address" -- connect-badptr
 trigger unreadable-arguments exec "20 000 arguments, more than the 16 384 kept" -- exec-many 20000 "$B/pre/true"
 nearmiss unreadable-arguments "300 arguments (a compiler)" -- exec-many 300 "$B/pre/true"

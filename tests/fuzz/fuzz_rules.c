@@ -113,7 +113,7 @@ static void check_spec(const struct ruleset *rs, int files)
 	struct spec_rules r;
 	struct fc_err e = { 0 };
 
-	if (rules_spec_build(rs, files, &spec, &e) < 0) {
+	if (rules_spec_build(rs, files, rules_spec_reads(rs) != READS_NONE, &spec, &e) < 0) {
 		fprintf(stderr, "an accepted set gives no trace spec: %s\n", e.msg);
 		abort();
 	}

@@ -59,7 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!spec.rows) {
 		struct fc_err e = { 0 };
 
-		if (ruleset_load_builtin(&rs, &e) < 0 || rules_spec_build(&rs, 1, &spec, &e) < 0)
+		if (ruleset_load_builtin(&rs, &e) < 0 || rules_spec_build(&rs, 1, 1, &spec, &e) < 0)
 			abort();
 		/* The sensitive files and program names of this host, by
 		 * inode, as the sensor takes them at start. */

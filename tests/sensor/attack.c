@@ -102,7 +102,7 @@ static const char usage[] =
 	"  procmem                     a forked child's /proc/PID/mem opened for writing\n"
 	"  exec-many N PATH [ARG...]   fork, execve(PATH) with N arguments \"a\", then ARGs, wait\n"
 	"  exec-badptr PATH            fork, execve(PATH) with an argv entry at an unmapped address\n"
-	"  open-badptr | connect-badptr  openat(2) | connect(2) with an unmapped address\n"
+	"  open-badptr | connect-badptr  openat(2) for writing | connect(2) with an unmapped address\n"
 	"Any subcommand but exec, execat, fexec and memfd takes -f first: run it in a forked child,\n"
 	"or -t: run it in a new thread of this process.\n"
 	"An argument @env:NAME is the value of the environment variable NAME.\n";
@@ -1121,7 +1121,11 @@ static void do_badptr(int argc, char **argv)
 		return;
 	}
 	if (!strcmp(argv[0], "open-badptr")) {
-		rc = syscall(SYS_openat, AT_FDCWD, unmapped(), O_RDONLY | O_CLOEXEC);
+		/* An open that writes: every one of those stops. A read-only
+		 * open is stopped only for a guarded file (guard.h), whose
+		 * hidden path the guard decodes (evasions c4-long-path). */
+		rc = syscall(SYS_openat, AT_FDCWD, unmapped(), O_WRONLY | O_CREAT | O_CLOEXEC,
+			     0600);
 	} else {
 		int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 

@@ -1374,17 +1374,22 @@ static void test_match_more(void)
 static const struct spec_ctx ctx = { .pid = PID, .pgid = PGID,
 				      .tids = { PID, WRITER, SIGNALS }, .n_tids = 3 };
 
-enum set { SET_BUILTIN, SET_PLAIN, SET_OPEN_RULE, SET_NO_NS, SET_NO_FILES, SET_N };
+enum set { SET_BUILTIN, SET_PLAIN, SET_OPEN_RULE, SET_NO_NS, SET_NO_FILES, SET_GUARDED,
+	   SET_READ_RULE, SET_N };
 
 /* The rule sets the table runs against: the built-in one; one with no
  * sensitive path and no rule on opens, ptrace, dup or namespaces; the
  * same with a rule on opens; the built-in one less the namespace rules;
- * the built-in one with --file-events=off. */
+ * the built-in one with --file-events=off. Each stops every open when
+ * reads matter at all, as the sensor does when the guard cannot watch
+ * them; "guarded" is the built-in one when it can (guard.h), and "a read
+ * rule" one whose reads no guard can watch (by program, not by file). */
 static const struct {
 	const char *name;
 	int builtin;
 	const char *doc;
 	int no_files;
+	int guarded;
 } sets[SET_N] = {
 	[SET_BUILTIN] = { "built-in", 1, NULL, 0 },
 	[SET_PLAIN] = { "exec rule only", 0, ONE("'exec'", ""), 0 },
@@ -1395,6 +1400,9 @@ static const struct {
 		"'when': []}, {'id': 'namespace-setns', " REQ ", 'event': 'setns', "
 		"'enabled': false, 'when': []}]}", 0 },
 	[SET_NO_FILES] = { "built-in, file events off", 1, NULL, 1 },
+	[SET_GUARDED] = { "built-in, reads guarded", 1, NULL, 0, 1 },
+	[SET_READ_RULE] = { "a read rule", 0, ONE("'open'", COND("process.name", "eq", "'cat'")),
+			    0, 1 },
 };
 
 /* EPERM_: a policy's refusal (policy.h): the filter stops the call, at any
@@ -1443,6 +1451,19 @@ static const struct filter_case {
 	{ SET_BUILTIN, "creat", 0, { PATHP, 0644 }, TRACE, "creat stops" },
 	{ SET_BUILTIN, "openat2", 0, { FDCWD, PATHP, 0x1000, 24 }, TRACE,
 	  "openat2 stops (its flags are behind a pointer)" },
+	{ SET_GUARDED, "openat", 0, { FDCWD, PATHP, O_RDONLY }, ALLOW,
+	  "reads guarded: openat O_RDONLY runs (a web server's open per request)" },
+	{ SET_GUARDED, "open", 0, { PATHP, O_RDONLY | O_NONBLOCK }, ALLOW,
+	  "reads guarded: open O_RDONLY runs" },
+	{ SET_GUARDED, "openat", 0, { FDCWD, PATHP, O_WRONLY | O_APPEND }, TRACE,
+	  "reads guarded: openat for writing stops" },
+	{ SET_GUARDED, "openat", 0, { FDCWD, PATHP, O_RDONLY | O_TRUNC }, TRACE,
+	  "reads guarded: openat O_TRUNC stops" },
+	{ SET_GUARDED, "openat2", 0, { FDCWD, PATHP, 0x1000, 24 }, TRACE,
+	  "reads guarded: openat2 stops (its flags are behind a pointer)" },
+	{ SET_GUARDED, "creat", 0, { PATHP, 0644 }, TRACE, "reads guarded: creat stops" },
+	{ SET_READ_RULE, "openat", 0, { FDCWD, PATHP, O_RDONLY }, TRACE,
+	  "a rule on reads by a program: openat O_RDONLY stops even when guarded" },
 	{ SET_PLAIN, "openat", 0, { FDCWD, PATHP, O_RDONLY }, ALLOW,
 	  "no sensitive path, no open rule: openat O_RDONLY runs" },
 	{ SET_PLAIN, "openat", 0, { FDCWD, PATHP, O_RDONLY | O_CLOEXEC | O_DIRECTORY |
@@ -1674,6 +1695,7 @@ struct built {
 static int build_set(enum set s, struct built *b)
 {
 	struct fc_err e = { 0 };
+	int every_open;
 
 	memset(b, 0, sizeof *b);
 	if ((sets[s].builtin && ruleset_load_builtin(&b->rs, &e) < 0) ||
@@ -1685,7 +1707,9 @@ static int build_set(enum set s, struct built *b)
 	/* As the sensor does for --file-events=off. */
 	if (sets[s].no_files)
 		ruleset_drop_events(&b->rs, FILE_EVENTS);
-	if (rules_spec_build(&b->rs, !sets[s].no_files, &b->spec, &e) < 0) {
+	every_open = rules_spec_reads(&b->rs) == READS_ALL ||
+		     (!sets[s].guarded && rules_spec_reads(&b->rs) != READS_NONE);
+	if (rules_spec_build(&b->rs, !sets[s].no_files, every_open, &b->spec, &e) < 0) {
 		CHECK(0, "filter: the %s set gives a trace spec", sets[s].name);
 		unit_diag("%s", e.msg);
 		return -1;
