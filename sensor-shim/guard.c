@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/eventfd.h>
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -41,6 +43,9 @@ struct gfile {
 	int wd;                  /* inotify, on the file: its closes */
 	int armed;               /* the lease is held */
 	int is_sink;             /* the event file: not a sensitive name */
+	int renew;               /* refused an opener: lease it anew once no
+				  * other opener waits (guard_rearm) */
+	int tries;               /* renewals refused so far (readers) */
 };
 
 static struct {
@@ -51,9 +56,13 @@ static struct {
 	size_t n_dirs;
 	const char *const *patterns;
 	size_t n_patterns;
-	int ino_fd, sig_fd;
+	int ino_fd, sig_fd, ev_fd;
 	pid_t sensor, tid;
-} g = { .lock = PTHREAD_MUTEX_INITIALIZER, .ino_fd = -1, .sig_fd = -1 };
+} g = { .lock = PTHREAD_MUTEX_INITIALIZER, .ino_fd = -1, .sig_fd = -1, .ev_fd = -1 };
+
+/* Renewals a file may be refused (every millisecond) before it is left to
+ * its last close: a reader that holds it open. */
+#define RENEW_TRIES 50
 
 int guard_is_wake(const siginfo_t *si, pid_t sensor)
 {
@@ -180,28 +189,24 @@ void guard_release(dev_t dev, ino_t ino)
 	pthread_mutex_unlock(&g.lock);
 }
 
-/* Unlocking clears a break; the window until the new lease is two fcntl
- * calls long. When the file is open somewhere by then, it is leased at
- * its last close. */
-static void renew(struct gfile *f)
-{
-	fcntl(f->fd, F_SETLEASE, F_UNLCK);
-	if (arm(f) < 0) {
-		f->armed = 0;
-		fc_log(FC_TRACE_WARN, "guard: %s was opened while its lease was renewed; "
-		       "leased again at its last close", f->name);
-	}
-}
-
+/* A refused opener leaves the lease being broken: the kernel would end it
+ * at lease-break-time and let the next opener through, and openers that
+ * come meanwhile sleep without a new signal. Only unlocking clears a break,
+ * and unlocking wakes every opener asleep, so the guard thread renews it
+ * (pending()) once no opener waits: F_SETLEASE F_WRLCK fails with EAGAIN,
+ * and changes nothing, while anyone has the file open or is opening it. */
 void guard_rearm(dev_t dev, ino_t ino)
 {
 	struct gfile *f;
+	uint64_t one = 1;
 
 	pthread_mutex_lock(&g.lock);
 	f = by_inode(dev, ino);
 	if (f && f->armed)
-		renew(f);
+		f->renew = 1;
 	pthread_mutex_unlock(&g.lock);
+	if (write(g.ev_fd, &one, sizeof one) < 0)
+		fc_log(FC_TRACE_ERR, "guard: cannot wake its thread: %s", strerror(errno));
 }
 
 /* F_GETLEASE answers the type the lease is being broken to. */
@@ -284,7 +289,7 @@ static int stop_openers(void)
 
 /* A lease is being broken: stop its opener for the tracer. When none is
  * found (an O_NONBLOCK open failed with EAGAIN and went on, or the opener
- * was untraced and gave up), the lease is taken anew. */
+ * was untraced and gave up), the lease is renewed. */
 static void on_break(void)
 {
 	int n = 0;
@@ -299,16 +304,59 @@ static void on_break(void)
 	if (n > 0)
 		return;
 	pthread_mutex_lock(&g.lock);
+	for (size_t i = 0; i < g.n; i++)
+		if (breaking(&g.f[i])) {
+			fc_log(FC_TRACE_DEBUG, "guard: %s: a lease break with no traced "
+			       "opener asleep (O_NONBLOCK, or untraced)", g.f[i].name);
+			g.f[i].renew = 1;
+		}
+	pthread_mutex_unlock(&g.lock);
+}
+
+/* Renews the leases refused openers left broken, once no opener waits;
+ * returns whether some renewal is still pending. */
+static int pending(void)
+{
+	int left = 0, any = 0;
+
+	pthread_mutex_lock(&g.lock);
+	for (size_t i = 0; i < g.n; i++)
+		any |= g.f[i].renew;
+	pthread_mutex_unlock(&g.lock);
+	if (!any)
+		return 0;
+	if (stop_openers() > 0)
+		return 1; /* the tracer refuses them, and asks again */
+	pthread_mutex_lock(&g.lock);
 	for (size_t i = 0; i < g.n; i++) {
 		struct gfile *f = &g.f[i];
 
-		if (!breaking(f))
+		if (!f->renew)
 			continue;
-		fc_log(FC_TRACE_DEBUG, "guard: %s: a lease break with no traced opener "
-		       "asleep (O_NONBLOCK, or untraced)", f->name);
-		renew(f);
+		if (fcntl(f->fd, F_SETLEASE, F_WRLCK) < 0) {
+			if (++f->tries < RENEW_TRIES) {
+				left = 1;
+				continue;
+			}
+			fc_log(FC_TRACE_WARN, "guard: %s is held open by a reader the "
+			       "sensor allowed; guarded again at its last close", f->name);
+			f->armed = 0;
+		} else {
+			/* Nobody waits: the window until the new lease is two
+			 * fcntl calls long, and an opener in it shows below. */
+			fcntl(f->fd, F_SETLEASE, F_UNLCK);
+			if (take(f->fd) < 0) {
+				f->armed = 0;
+				fc_log(FC_TRACE_WARN, "guard: %s was opened while its lease "
+				       "was renewed; guarded again at its last close",
+				       f->name);
+			}
+		}
+		f->renew = 0;
+		f->tries = 0;
 	}
 	pthread_mutex_unlock(&g.lock);
+	return left;
 }
 
 /* A file of a watched directory was created, renamed in or written: if
@@ -364,13 +412,22 @@ static void on_inotify(void)
 
 static void *guard_main(void *arg)
 {
-	struct pollfd pf[2] = { { g.sig_fd, POLLIN, 0 }, { g.ino_fd, POLLIN, 0 } };
+	struct pollfd pf[3] = { { g.sig_fd, POLLIN, 0 }, { g.ino_fd, POLLIN, 0 },
+				{ g.ev_fd, POLLIN, 0 } };
+	int busy = 0;
 
 	(void)arg;
-	g.tid = (pid_t)syscall(SYS_gettid);
+	__atomic_store_n(&g.tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
 	for (;;) {
-		if (poll(pf, 2, -1) < 0)
+		/* While a renewal waits, look every millisecond. */
+		if (poll(pf, 3, busy ? 1 : -1) < 0)
 			continue;
+		if (pf[2].revents & POLLIN) {
+			uint64_t v;
+
+			if (read(g.ev_fd, &v, sizeof v) < 0)
+				continue;
+		}
 		if (pf[0].revents & POLLIN) {
 			struct signalfd_siginfo si;
 
@@ -380,6 +437,7 @@ static void *guard_main(void *arg)
 		}
 		if (pf[1].revents & POLLIN)
 			on_inotify();
+		busy = pending();
 	}
 	return NULL;
 }
@@ -434,7 +492,8 @@ static int start_thread(pid_t *tid, struct fc_err *e)
 	sigaddset(&set, SIGIO);
 	g.sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	g.ino_fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-	if (g.sig_fd < 0 || g.ino_fd < 0)
+	g.ev_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (g.sig_fd < 0 || g.ino_fd < 0 || g.ev_fd < 0)
 		return fc_fail(e, FC_ERR_SYSTEM, "cannot start the guard: %s", strerror(errno));
 	if (pthread_create(&th, NULL, guard_main, NULL) != 0)
 		return fc_fail(e, FC_ERR_SYSTEM, "cannot start the guard thread");
