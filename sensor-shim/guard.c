@@ -224,6 +224,15 @@ void guard_release_breaking(void)
 	pthread_mutex_unlock(&g.lock);
 }
 
+/* A decimal number at s, or -1 (a /proc name that is not a pid). */
+static int number(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	return end == s || v <= 0 || v > INT_MAX ? -1 : (int)v;
+}
+
 /* Reads a small /proc file into buf; 0 or -1. */
 static int read_small(const char *path, char *buf, size_t size)
 {
@@ -251,7 +260,7 @@ static int is_waiting_opener(int pid, int tid)
 	snprintf(path, sizeof path, "/proc/%d/task/%d/status", pid, tid);
 	if (read_small(path, buf, sizeof buf) < 0 || !(tp = strstr(buf, "TracerPid:")))
 		return 0;
-	return atoi(tp + 10) == (int)g.sensor;
+	return number(tp + 10 + strspn(tp + 10, " \t")) == (int)g.sensor;
 }
 
 /* Stops every traced task asleep in a lease break; returns how many. An
@@ -267,7 +276,7 @@ static int stop_openers(void)
 	if (!proc)
 		return 0;
 	while ((p = readdir(proc)) != NULL) {
-		int pid = atoi(p->d_name);
+		int pid = number(p->d_name);
 
 		if (pid <= 0 || pid == (int)g.sensor)
 			continue;
@@ -275,7 +284,7 @@ static int stop_openers(void)
 		if (!(task = opendir(path)))
 			continue;
 		while ((t = readdir(task)) != NULL) {
-			int tid = atoi(t->d_name);
+			int tid = number(t->d_name);
 
 			if (tid > 0 && is_waiting_opener(pid, tid) &&
 			    syscall(SYS_tgkill, pid, tid, SIGSTOP) == 0)
