@@ -25,6 +25,7 @@
 #include "path_resolve.h"
 #include "policy.h"
 #include "protect.h"
+#include "relay.h"
 #include "rules.h"
 #include "rules_spec.h"
 #include "seccomp_filter.h"
@@ -48,6 +49,13 @@
 
 /* How long the final events may take to reach a slow sink at exit. */
 #define SINK_CLOSE_MS 2000
+
+/* How long the application's last output may take to pass the log relay
+ * at exit, when a process that outlived it still holds its stdout or
+ * stderr (a daemon): it must not keep the container alive. Idle: since
+ * the last byte moved; in all: since the application's exit. */
+#define RELAY_IDLE_MS 200
+#define RELAY_DRAIN_MS 1000
 
 struct sensor {
 	struct falconctl_opts fo;
@@ -245,6 +253,23 @@ static int reads_need_stops(struct sensor *s, const struct sink *sink,
 	return !all;
 }
 
+/* The application's stdout and stderr through the sensor's relay pipes,
+ * so that it never holds the container's log descriptors (relay.h).
+ * Without them the application runs as it always did, holding the log
+ * itself: the warning names that. */
+static struct relay *log_relay(void)
+{
+	struct fc_err e = { 0 };
+	struct relay *r = relay_start(&e);
+
+	if (!r)
+		fc_log(FC_TRACE_WARN, "running without the log relay (%s): the "
+		       "application writes to the container log directly, as without "
+		       "the sensor, and could read the sensor's lines out of the log "
+		       "pipe", e.msg);
+	return r;
+}
+
 /* The built-in rules and --rules. A bad rules file is a start failure:
  * running with fewer rules than the user wrote would be a silent hole. */
 static void load_rules(struct sensor *s)
@@ -280,6 +305,7 @@ int main(int argc, char **argv)
 	struct ocsf_counters left = { 0 };
 	struct tracer_cfg tc;
 	struct sink *sink;
+	struct relay *relay;
 	struct spawn_req req;
 	char detail[256], *line;
 	pid_t sig_tid;
@@ -325,11 +351,14 @@ int main(int argc, char **argv)
 		cannot_start(&s, e.msg);
 	if (sigforward_start(&sig_tid, &e) < 0)
 		cannot_start(&s, e.msg);
+	relay = log_relay();
 	ctx.pid = getpid();
 	ctx.pgid = getpgrp();
 	ctx.tids[ctx.n_tids++] = ctx.pid;
 	ctx.tids[ctx.n_tids++] = sink_writer_tid(sink);
 	ctx.tids[ctx.n_tids++] = sig_tid;
+	if (relay_tid(relay))
+		ctx.tids[ctx.n_tids++] = relay_tid(relay);
 	lifted_policies(&s, &ctx);
 	sink_identity(sink, &ctx);
 	ctx.roots_may_differ = (s.fo.allow & (FC_ALLOW_CHROOT | FC_ALLOW_USER_NAMESPACE)) != 0;
@@ -346,9 +375,16 @@ int main(int argc, char **argv)
 				  s.fo.seccomp == FC_SECCOMP_ON ? &prog : NULL,
 				  TRACER_PTRACE_OPTIONS |
 				  (spec.flags & SPEC_EXIT_EVENTS ?
-				   PTRACE_O_TRACEEXIT : 0), s.fo.allow };
-	if (spawn_app(&req, &child, &e) < 0)
+				   PTRACE_O_TRACEEXIT : 0), s.fo.allow,
+				  { relay_app_fd(relay, STDOUT_FILENO),
+				    relay_app_fd(relay, STDERR_FILENO) } };
+	/* Failed or not, the child has its copies of the relay's write
+	 * ends, or the application will run bare with the real ones. */
+	if (spawn_app(&req, &child, &e) < 0) {
+		relay_spawned(relay);
 		cannot_start(&s, e.msg);
+	}
+	relay_spawned(relay);
 	if (protect_sensor(&e) < 0) {
 		kill(child.pid, SIGKILL);
 		while (waitpid(child.pid, NULL, __WALL) < 0 && errno == EINTR)
@@ -372,8 +408,13 @@ int main(int argc, char **argv)
 	if (tracer_run(&tc, &res, &e) < 0) {
 		fc_log_fatal("%s; stopping the application", e.msg);
 		kill(child.pid, SIGKILL);
+		relay_finish(relay, RELAY_IDLE_MS, RELAY_DRAIN_MS);
 		return FC_EXIT_SYSTEM;
 	}
+	/* The application's last lines, then the sensor's Stop: its output
+	 * is in the relay pipes before its exit, and the Stop is written only
+	 * once they are drained. */
+	relay_finish(relay, RELAY_IDLE_MS, RELAY_DRAIN_MS);
 	if (!res.launched) {
 		char why[512];
 

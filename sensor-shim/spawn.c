@@ -47,6 +47,13 @@ static void child(const struct spawn_req *r, int go_fd, int err_fd, int take_tty
 	if (read(go_fd, &go, 1) != 1)
 		setup_failed(err_fd, "waiting to be released by the sensor", EPIPE);
 	close(go_fd);
+	/* Before the filter, so that these are no syscall stops. A failure
+	 * leaves that fd the log itself, as without the relay. */
+	for (int i = 0; i < 2; i++)
+		if (r->stdio[i] >= 0 && dup2(r->stdio[i], STDOUT_FILENO + i) < 0)
+			fc_log(FC_TRACE_WARN, "the application's fd %d is the container log "
+			       "itself, not the log relay: dup2: %s", STDOUT_FILENO + i,
+			       strerror(errno));
 	if (protect_app_child(r->allow, &stage) < 0)
 		setup_failed(err_fd, stage, errno);
 	if (r->filter && seccomp_filter_load(r->filter, &stage) < 0)

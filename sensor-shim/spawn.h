@@ -1,10 +1,12 @@
 /* spawn.h: starting the application traced from its first instruction, in
- * the state the container gave the sensor: same environment, fds, cwd,
- * IDs, rlimits, umask, signal mask and dispositions.
+ * the state the container gave the sensor: same environment, fds (but
+ * stdout and stderr, which may be the log relay's pipes), cwd, IDs,
+ * rlimits, umask, signal mask and dispositions.
  *
  * The child waits on a pipe until the sensor has seized it
  * (PTRACE_SEIZE with the tracer's options, then PTRACE_INTERRUPT so that
- * its first stop comes before any of its own work), then drops
+ * its first stop comes before any of its own work), takes its stdout and
+ * stderr (spawn_req.stdio), then drops
  * capabilities (protect.h), installs the seccomp filter, takes its own
  * process group and the terminal's foreground, gives back the signal state
  * and executes the application, whose execve is already a traced stop. */
@@ -24,6 +26,8 @@ struct spawn_req {
 	const struct sock_fprog *filter;  /* NULL: --seccomp=off */
 	unsigned long ptrace_options;
 	unsigned allow;          /* --allow: capabilities the app keeps */
+	int stdio[2];            /* the app's fd 1 and fd 2 (relay.h), or -1:
+				  * the sensor's own */
 };
 
 struct spawned {

@@ -92,18 +92,26 @@ run_pair() {
 # 20, SYS_ADMIN 21, SYS_BOOT 22, SYS_NICE 23, SYS_RESOURCE 24, SYS_TIME 25,
 # AUDIT_CONTROL 30, SETFCAP 31, MAC_OVERRIDE 32, MAC_ADMIN 33, PERFMON 38,
 # BPF 39, CHECKPOINT_RESTORE 40) are dropped from the app, and the seccomp
-# filter sets NoNewPrivs and Seccomp.
+# filter sets NoNewPrivs and Seccomp; and stdout and stderr, when they are
+# a file, pipe or socket, reach the app as the write ends of the sensor's
+# log relay pipes (sensor-shim/relay.h): the same access, O_NONBLOCK and
+# close-on-exec, another object (its type, O_APPEND and inode are the
+# pipe's). A terminal is left alone and still compared whole.
 unsupervised() {
 	python3 -c '
 import re, sys
 cap = re.compile(rb"^(status Cap\w+:\t)([0-9a-f]+)$")
+relayed = re.compile(rb"^(fd [12]) (?:reg|fifo|sock) (acc=\d) append=\d (nonblock=\d cloexec=\d)(?: dev=\S+ ino=\S+ rdev=\S+)?$")
 dropped = sum(1 << c for c in (2, 9, 12, 13, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25,
                                30, 31, 32, 33, 38, 39, 40))
 for line in open(sys.argv[1], "rb"):
     body = line.rstrip(b"\n")
     m = cap.match(body)
+    r = relayed.match(body)
     if m:
         line = m.group(1) + b"%016x\n" % (int(m.group(2), 16) & ~dropped)
+    elif r:
+        line = b"%s relayed %s %s\n" % r.groups()
     elif re.match(rb"^status (NoNewPrivs|Seccomp):", body):
         continue
     sys.stdout.buffer.write(line)' "$1"
@@ -191,6 +199,10 @@ STDIN=/dev/null
 PRE=(sh -c 'exec 5</etc/hostname 7>>"$0/extra-fd" && exec "$@"' "$T")
 run_pair fds 2 "$PROBE" state
 same fds "extra inherited fds pass through, and nothing of ours is left open"
+check "stdout and stderr, files here, reach the app as the log relay's pipes (and are files without the sensor)" \
+	eval 'has fds p.out "^fd 1 fifo acc=1 append=0 nonblock=0 cloexec=0$" &&
+	has fds p.out "^fd 2 fifo acc=1 append=0 nonblock=0 cloexec=0$" &&
+	has fds d.out "^fd 1 reg " && has fds d.out "^fd 2 reg "'
 PRE=()
 
 for n in 0 1 2 3 100 126 127 255; do
