@@ -207,24 +207,30 @@ static void observe_file(const struct sys_event *ev, const struct identity *id,
 			snprintf(o->path, sizeof o->path, "/proc/%d/fd/%d", (int)ev->tid, f->fd);
 		o->exists = 1;
 	} else {
-		struct stat fst;
 		const char *real;
+		int found;
 
-		o->exists = path_resolve_st(ev->tid, f->dirfd, f->path, follow, o->path,
-					    &fst) == 1;
+		o->exists = path_resolve_found(ev->tid, f->dirfd, f->path, follow,
+					       o->path, &o->st, &found) == 1;
+		a->file_st = found ? &o->st : NULL;
 		/* A sensitive file by any name (a hard link): the rules see its
 		 * own path, the event keeps the name used too. */
-		real = a->event == ACT_OPEN ? identity_sensitive(id, &fst) : NULL;
+		real = a->event == ACT_OPEN ? identity_sensitive(id, &o->st) : NULL;
 		if (real && strcmp(real, o->path) != 0) {
 			memcpy(o->path2, o->path, sizeof o->path2);
 			snprintf(o->path, sizeof o->path, "%s", real);
 			a->opened_as = o->path2;
+			a->file_st = NULL; /* the path is no longer the walk's */
 		}
 	}
 	if (a->event == ACT_RENAME) {
 		/* file.path is the name written: the new one. */
+		int found;
+
 		memcpy(o->path2, o->path, sizeof o->path2);
-		path_resolve(ev->tid, f->dirfd2, f->path2, 0, o->path);
+		a->old_st = a->file_st;
+		path_resolve_found(ev->tid, f->dirfd2, f->path2, 0, o->path, &o->st2, &found);
+		a->file_st = found ? &o->st2 : NULL;
 		a->old_path = o->path2;
 	}
 	a->file_path = o->path;
@@ -232,7 +238,11 @@ static void observe_file(const struct sys_event *ev, const struct identity *id,
 	a->existed = o->exists;
 	a->has_mode = f->has_mode;
 	a->mode = f->mode;
-	if (a->event == ACT_CHMOD && o->exists && stat(o->path, &st) == 0)
+	/* The mode before: what the walk found, when it followed the name
+	 * as stat(2) does. */
+	if (a->event == ACT_CHMOD && o->exists && follow && a->file_st)
+		o->old_mode = a->file_st->st_mode & 07777U;
+	else if (a->event == ACT_CHMOD && o->exists && stat(o->path, &st) == 0)
 		o->old_mode = st.st_mode & 07777U;
 }
 

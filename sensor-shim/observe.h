@@ -8,6 +8,7 @@
 #ifndef FC_OBSERVE_H
 #define FC_OBSERVE_H
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "activity.h"
@@ -46,6 +47,8 @@ struct observation {
 	size_t n_libs;
 	const char *files[OBS_LIBS + 1];
 	const char *names[OBS_NAMES];
+	struct stat st, st2;     /* file events: what the walks of path
+				  * and path2 found (activity.h file_st) */
 	int exists;              /* file events: the file existed before */
 	unsigned old_mode;       /* chmod: the mode before, when it existed */
 };

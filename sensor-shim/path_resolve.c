@@ -218,6 +218,7 @@ static int foreign_root(pid_t tid)
 struct walker {
 	pid_t tid;
 	int rootfd;              /* -1: open(2) as the sensor */
+	int foreign;             /* the tracee's root is not the sensor's */
 };
 
 static int walk_open(const struct walker *w, const char *name, int flags)
@@ -279,6 +280,7 @@ static int walk_start(pid_t tid, long long dirfd, const char *path, struct walke
 	if (foreign_root(tid)) {
 		int in;
 
+		w->foreign = 1;
 		snprintf(head, sizeof head, "/proc/%d/root", (int)tid);
 		w->rootfd = open(head, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		in = w->rootfd < 0 ? -1 : inside_root(tid, dirfd, path, full);
@@ -303,39 +305,36 @@ static void no_stat(struct stat *st)
 		memset(st, 0, sizeof *st);
 }
 
+/* Whether the walk's stat stands for lstat(out), once the walk got to
+ * out's last name: it did so from the sensor's own root, it could stat
+ * what is there, and out names it again (an unlinked file or directory
+ * has " (deleted)" after its name). */
+static int stands_for(const struct walker *w, const char *out, const struct stat *st,
+		      int exists)
+{
+	return !w->foreign && (exists == 0 || st->st_ino != 0) &&
+	       !strstr(out, " (deleted)");
+}
+
 /* The walk is the kernel's: the name is opened with O_PATH (nothing is
  * read, no device is opened) through the tracee's own cwd, descriptor,
  * /proc/PID or root, and the descriptor's path read back. A few syscalls
  * whatever the depth, where realpath(3) would lstat every component: this
  * runs for every traced open. The descriptor is also what st is read
  * from (one fstat): who the file is, whatever its name. */
-int path_resolve_st(pid_t tid, long long dirfd, const char *path, int follow,
-		    char *out, struct stat *st)
+int path_resolve_found(pid_t tid, long long dirfd, const char *path, int follow,
+		       char *out, struct stat *st, int *found)
 {
 	char full[PATH_RESOLVE_MAX];
-	struct walker w = { tid, -1 };
+	struct walker w = { tid, -1, 0 };
 	struct stat sb;
 	const char *name;
 	char *slash;
-	int fd, exists = -1;
+	int fd, exists = -1, seen = 0;
 
 	no_stat(st);
 	if (walk_start(tid, dirfd, path, &w, full) < 0)
 		goto lex;
-	if (follow) {
-		fd = walk_open(&w, full, 0);
-		if (fd >= 0) {
-			int rc = fd_path(fd, out);
-
-			if (rc == 0 && st && fstat(fd, st) < 0)
-				no_stat(st);
-			close(fd);
-			if (rc == 0) {
-				exists = 1;
-				goto out;
-			}
-		}
-	}
 	slash = strrchr(full, '/');
 	name = slash ? slash + 1 : full;
 	if (!slash || !*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
@@ -350,29 +349,56 @@ int path_resolve_st(pid_t tid, long long dirfd, const char *path, int follow,
 			no_stat(st);
 		close(fd);
 		exists = 1;
+		seen = 1;
 		goto out;
+	}
+	*slash = '\0';
+	*slash = '/';
+	if (follow & 1) {
+		fd = walk_open(&w, full, 0);
+		if (fd >= 0) {
+			int rc = fd_path(fd, out);
+
+			if (rc == 0 && st && fstat(fd, st) < 0)
+				no_stat(st);
+			close(fd);
+			if (rc == 0) {
+				exists = 1;
+				seen = 1;
+				goto out;
+			}
+		}
 	}
 	*slash = '\0';
 	fd = walk_open(&w, slash == full ? "/" : full, O_DIRECTORY);
 	*slash = '/';
 	if (fd < 0)
 		goto lex;
+	exists = fstatat(fd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0;
 	if (fd_path(fd, out) < 0 ||
 	    cat3(out, out, strcmp(out, "/") == 0 ? "" : "/", name) < 0) {
 		close(fd);
 		goto lex;
 	}
-	exists = fstatat(fd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0;
-	if (exists && st)
+	if (exists == 1 && st)
 		*st = sb;
 	close(fd);
+	seen = 1;
 	goto out;
 lex:
 	exists = lexical(tid, dirfd, path, out);
 out:
 	if (w.rootfd >= 0)
 		close(w.rootfd);
+	if (found)
+		*found = seen && st && stands_for(&w, out, st, exists);
 	return exists;
+}
+
+int path_resolve_st(pid_t tid, long long dirfd, const char *path, int follow,
+		    char *out, struct stat *st)
+{
+	return path_resolve_found(tid, dirfd, path, follow, out, st, NULL);
 }
 
 int path_resolve(pid_t tid, long long dirfd, const char *path, int follow,

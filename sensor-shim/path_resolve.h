@@ -41,6 +41,15 @@ struct stat;
 int path_resolve_st(pid_t tid, long long dirfd, const char *path, int follow,
 		    char *out, struct stat *st);
 
+/* path_resolve_st, and *found: 1 when st is what lstat(out) would find
+ * (st_ino 0: nothing there), because the walk got to out's last name
+ * from the sensor's own root and out names it again; 0 when out is a
+ * text no walk got to, or a name the sensor could not look up again (an
+ * unlinked file's " (deleted)", a tracee with another root). A check by
+ * inode then needs no second look (protect.c). */
+int path_resolve_found(pid_t tid, long long dirfd, const char *path, int follow,
+		       char *out, struct stat *st, int *found);
+
 /* What descriptor fd of tid is: readlink of /proc/TID/fd/FD into out
  * (PATH_RESOLVE_MAX bytes). Returns 0 or -1. */
 int path_of_fd(pid_t tid, int fd, char *out);

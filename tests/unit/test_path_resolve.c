@@ -45,6 +45,9 @@ static void test_clean(void)
 
 static char root[PATH_RESOLVE_MAX]; /* the scratch tree, resolved */
 
+static void same_with_hints(long long dirfd, const char *path, int follow, int rc,
+			    const char *want);
+
 static void check(long long dirfd, const char *path, int follow, int want_rc,
 		  const char *want_rel)
 {
@@ -60,6 +63,38 @@ static void check(long long dirfd, const char *path, int follow, int want_rc,
 	if (!CHECK(rc == want_rc && strcmp(got, want) == 0, "resolve %s%s (dirfd %lld)",
 		   path, follow ? "" : " nofollow", dirfd))
 		unit_diag("got %d \"%s\", want %d \"%s\"", rc, got, want_rc, want);
+	same_with_hints(dirfd, path, follow, rc, got);
+}
+
+/* path_resolve_found answers as path_resolve; when it says its stat
+ * stands for lstat(out), it does. */
+static void same_with_hints(long long dirfd, const char *path, int follow, int rc,
+			    const char *want)
+{
+	char got[PATH_RESOLVE_MAX];
+	struct stat st, lst;
+	int found = -1, rc2, lrc;
+
+	rc2 = path_resolve_found(getpid(), dirfd, path, follow, got, &st, &found);
+	CHECK(rc2 == rc && strcmp(got, want) == 0, "resolve %s%s: the same answer", path,
+	      follow ? "" : " nofollow");
+	if (found != 1)
+		return;
+	lrc = lstat(got, &lst);
+	CHECK(lrc < 0 ? st.st_ino == 0 : st.st_ino == lst.st_ino && st.st_dev == lst.st_dev,
+	      "resolve %s%s: its stat is lstat's", path, follow ? "" : " nofollow");
+}
+
+/* Whether path_resolve_found says its stat stands for the name. */
+static int found_of(const char *path, int follow, ino_t *ino)
+{
+	char got[PATH_RESOLVE_MAX];
+	struct stat st;
+	int found = -1;
+
+	path_resolve_found(getpid(), AT_FDCWD, path, follow, got, &st, &found);
+	*ino = st.st_ino;
+	return found;
 }
 
 static void test_resolve(void)
@@ -96,6 +131,16 @@ static void test_resolve(void)
 	check(AT_FDCWD, "new", 0, 0, "new");
 	check(AT_FDCWD, "dir/..", 1, 1, "");
 	check(AT_FDCWD, "no/such/dir/x", 1, 0, "no/such/dir/x");
+	{
+		ino_t ino;
+
+		CHECK(found_of("dir/file", 1, &ino) == 1 && ino != 0,
+		      "found: a file, with its stat");
+		CHECK(found_of("link-to-dir/new", 1, &ino) == 1 && ino == 0,
+		      "found: nothing, in a directory walked to");
+		CHECK(found_of("no/such/dir/x", 1, &ino) == 0,
+		      "found: not for a text no walk got to");
+	}
 
 	dfd = open("dir", O_RDONLY | O_DIRECTORY);
 	check(dfd, "file", 1, 1, "dir/file");
@@ -110,8 +155,11 @@ static void test_resolve(void)
 
 	mfd = memfd_create("payload", 0);
 	if (CHECK(mfd >= 0, "a memfd")) {
+		ino_t ino;
+
 		snprintf(path, sizeof path, "/proc/self/fd/%d", mfd);
 		check(AT_FDCWD, path, 1, 1, "/memfd:payload (deleted)");
+		CHECK(found_of(path, 1, &ino) == 0, "found: not for a name that is gone");
 		close(mfd);
 	}
 	{
@@ -186,6 +234,13 @@ static void test_other_root(void)
 	snprintf(want, sizeof want, "%s/new", real);
 	rc = path_resolve(child, AT_FDCWD, "/new", 1, got);
 	CHECK(rc == 0 && strcmp(got, want) == 0, "other root: a new name in it");
+	{
+		int found = -1;
+
+		rc = path_resolve_found(child, AT_FDCWD, "/new", 1, got, &st, &found);
+		CHECK(rc == 0 && strcmp(got, want) == 0 && found == 0,
+		      "other root: its stat is not the sensor's lstat");
+	}
 out:
 	if (child > 0) {
 		kill(child, SIGKILL);
