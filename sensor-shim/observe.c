@@ -173,13 +173,16 @@ static void observe_file(const struct sys_event *ev, const struct identity *id,
 {
 	const struct file_args *f = ev->u.file;
 	struct activity *a = &o->a;
-	int follow = 1;
+	int follow = 1, hint = 0;
 	struct stat st;
 
 	switch (ev->spec->decoder) {
 	case DEC_OPEN: case DEC_OPENAT: case DEC_CREAT: case DEC_OPENAT2:
 		a->event = ACT_OPEN;
 		follow = !(f->oflags & O_NOFOLLOW);
+		/* Creating a file that must not exist (tar, cp, mktemp). */
+		if ((f->oflags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+			hint = PATH_RESOLVE_NEW;
 		a->is_write = (f->oflags & O_ACCMODE) != O_RDONLY ||
 			      (f->oflags & (O_CREAT | O_TRUNC)) != 0;
 		a->is_trunc = (f->oflags & O_TRUNC) != 0;
@@ -210,7 +213,7 @@ static void observe_file(const struct sys_event *ev, const struct identity *id,
 		const char *real;
 		int found;
 
-		o->exists = path_resolve_found(ev->tid, f->dirfd, f->path, follow,
+		o->exists = path_resolve_found(ev->tid, f->dirfd, f->path, follow | hint,
 					       o->path, &o->st, &found) == 1;
 		a->file_st = found ? &o->st : NULL;
 		/* A sensitive file by any name (a hard link): the rules see its

@@ -353,6 +353,21 @@ int path_resolve_found(pid_t tid, long long dirfd, const char *path, int follow,
 		goto out;
 	}
 	*slash = '\0';
+	if ((follow & PATH_RESOLVE_NEW) && (follow & 1)) {
+		/* Most likely nothing is there: its directory first, and the
+		 * name in it (no symbolic link either) is all there is to
+		 * know. Anything there is walked as below. */
+		fd = walk_open(&w, slash == full ? "/" : full, O_DIRECTORY);
+		if (fd < 0) {
+			*slash = '/';
+			goto lex; /* the whole name cannot be walked either */
+		}
+		if (fstatat(fd, name, &sb, AT_SYMLINK_NOFOLLOW) < 0) {
+			*slash = '/';
+			goto in_dir;
+		}
+		close(fd);
+	}
 	*slash = '/';
 	if (follow & 1) {
 		fd = walk_open(&w, full, 0);
@@ -375,6 +390,7 @@ int path_resolve_found(pid_t tid, long long dirfd, const char *path, int follow,
 	if (fd < 0)
 		goto lex;
 	exists = fstatat(fd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0;
+in_dir:
 	if (fd_path(fd, out) < 0 ||
 	    cat3(out, out, strcmp(out, "/") == 0 ? "" : "/", name) < 0) {
 		close(fd);
@@ -383,6 +399,8 @@ int path_resolve_found(pid_t tid, long long dirfd, const char *path, int follow,
 	if (exists == 1 && st)
 		*st = sb;
 	close(fd);
+	if (exists < 0)
+		exists = 0;
 	seen = 1;
 	goto out;
 lex:

@@ -19,9 +19,16 @@
 
 #define PATH_RESOLVE_MAX 4096
 
+/* A hint in follow, never a change in the answer: the name most likely
+ * does not exist yet (an open with O_CREAT|O_EXCL), so its directory is
+ * walked first, which saves the open of the whole name that would fail
+ * (one syscall of the few per stop). */
+#define PATH_RESOLVE_NEW 0x2
+
 /* Resolves path for tid into out (PATH_RESOLVE_MAX bytes). dirfd is a
  * descriptor of tid, or AT_FDCWD. follow: resolve a symbolic link in the
- * last component too. Returns 1 when the file exists, 0 when it does not
+ * last component too (1), and PATH_RESOLVE_NEW when the caller expects
+ * no file there. Returns 1 when the file exists, 0 when it does not
  * (its directory was resolved and the name appended), -1 when the
  * directory could not be resolved either (out then holds the path made
  * absolute by text alone). */
