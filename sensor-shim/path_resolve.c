@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,15 +128,63 @@ static int rewrite_self(pid_t tid, const char *in, char *out)
 	return cat3(out, in, "", "");
 }
 
+/* The sensor's own /proc/self/fd, opened by the first walk: a readlink
+ * relative to it does not walk "/proc" and the "self" link again, which
+ * is a third of its cost (about 0.7 us a call on the development VM, for
+ * every walk). It names this process's table: a child made by fork
+ * forgets it and opens its own. */
+static int self_fds = -1;
+
+static void forget_self_fds(void)
+{
+	if (self_fds >= 0)
+		close(self_fds);
+	self_fds = -1;
+}
+
+static int self_fd_dir(void)
+{
+	static int registered;
+
+	if (self_fds >= 0)
+		return self_fds;
+	if (!registered)
+		registered = pthread_atfork(NULL, NULL, forget_self_fds) == 0;
+	if (registered)
+		self_fds = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return self_fds;
+}
+
+/* Writes v in decimal into buf (room for 12 bytes), with its NUL. */
+static void put_uint(char *buf, unsigned v)
+{
+	char tmp[12];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		*buf++ = tmp[--n];
+	*buf = '\0';
+}
+
 /* The path of the sensor's descriptor fd: the kernel's name for what it
  * reached, every symbolic link and ".." resolved. */
 static int fd_path(int fd, char *out)
 {
 	char self[32];
+	int dir = self_fd_dir();
 	ssize_t n;
 
-	snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
-	n = readlink(self, out, PATH_RESOLVE_MAX - 1);
+	if (dir >= 0) {
+		put_uint(self, (unsigned)fd);
+		n = readlinkat(dir, self, out, PATH_RESOLVE_MAX - 1);
+	} else {
+		snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+		n = readlink(self, out, PATH_RESOLVE_MAX - 1);
+	}
 	if (n <= 0)
 		return -1;
 	out[n] = '\0';
