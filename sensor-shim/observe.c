@@ -166,6 +166,7 @@ static void observe_exec(const struct sys_event *ev, const struct observe_proc *
 	a->files = o->files;
 	a->n_files = nf;
 	a->written_since_start = written;
+	o->st = st;
 }
 
 static void observe_file(const struct sys_event *ev, const struct identity *id,

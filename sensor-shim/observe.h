@@ -48,7 +48,8 @@ struct observation {
 	const char *files[OBS_LIBS + 1];
 	const char *names[OBS_NAMES];
 	struct stat st, st2;     /* file events: what the walks of path
-				  * and path2 found (activity.h file_st) */
+				  * and path2 found (activity.h file_st);
+				  * exec: the file path names */
 	int exists;              /* file events: the file existed before */
 	unsigned old_mode;       /* chmod: the mode before, when it existed */
 };

@@ -94,6 +94,8 @@ static struct exec_info *decode_exec(struct tmem *m, const struct sys_event *ev)
 	x->path_flags = 0;
 	x->preload = x->audit = NULL;
 	x->env_cut = 0;
+	x->file_dev = 0;
+	x->file_ino = 0;
 	tstrv_init(&x->argv);
 	x->path = malloc(PATH_MAX_KEPT + 1);
 	if (!x->path) {
