@@ -12,6 +12,8 @@
 
 #include "tracee_mem.h"
 
+struct stat;
+
 enum act_event {
 	ACT_EXEC,
 	ACT_OPEN,
@@ -82,6 +84,11 @@ struct activity {
 
 	/* files */
 	const char *file_path, *old_path;
+	/* What the walk found at file_path and old_path (path_resolve_st),
+	 * so that a check by inode needs no second look: st_ino 0 when no
+	 * file is there; NULL when the path was not walked to its file (a
+	 * descriptor's name, a text, a name put in its place). */
+	const struct stat *file_st, *old_st;
 	int exchange;            /* rename: RENAME_EXCHANGE: old_path is
 				  * written too, and file.path matches it */
 	const char *opened_as;   /* open: the name used, when file_path is

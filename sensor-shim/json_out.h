@@ -25,6 +25,7 @@ struct jout {
 	/* Caps for a line that must stay short (jout_set_caps); 0: none. */
 	size_t str_cap, items_cap;
 	size_t cut;              /* strings cut and array strings left out */
+	int scratch;             /* out is the thread's kept buffer (json_out.c) */
 };
 
 /* An empty document that may grow to max bytes. */

@@ -167,6 +167,7 @@ static void observe_exec(const struct sys_event *ev, const struct observe_proc *
 	a->files = o->files;
 	a->n_files = nf;
 	a->written_since_start = written;
+	o->st = st;
 }
 
 static void observe_file(const struct sys_event *ev, const struct identity *id,
@@ -174,13 +175,16 @@ static void observe_file(const struct sys_event *ev, const struct identity *id,
 {
 	const struct file_args *f = ev->u.file;
 	struct activity *a = &o->a;
-	int follow = 1;
+	int follow = 1, hint = 0;
 	struct stat st;
 
 	switch (ev->spec->decoder) {
 	case DEC_OPEN: case DEC_OPENAT: case DEC_CREAT: case DEC_OPENAT2:
 		a->event = ACT_OPEN;
 		follow = !(f->oflags & O_NOFOLLOW);
+		/* Creating a file that must not exist (tar, cp, mktemp). */
+		if ((f->oflags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+			hint = PATH_RESOLVE_NEW;
 		a->is_write = (f->oflags & O_ACCMODE) != O_RDONLY ||
 			      (f->oflags & (O_CREAT | O_TRUNC)) != 0;
 		a->is_trunc = (f->oflags & O_TRUNC) != 0;
@@ -208,33 +212,39 @@ static void observe_file(const struct sys_event *ev, const struct identity *id,
 			snprintf(o->path, sizeof o->path, "/proc/%d/fd/%d", (int)ev->tid, f->fd);
 		o->exists = 1;
 	} else {
-		struct stat fst;
 		const char *real;
+		int found;
 
-		o->exists = path_resolve_st(ev->tid, f->dirfd, f->path, follow, o->path,
-					    &fst) == 1;
+		o->exists = path_resolve_found(ev->tid, f->dirfd, f->path, follow | hint,
+					       o->path, &o->st, &found) == 1;
+		a->file_st = found ? &o->st : NULL;
 		/* A sensitive file by any name (a hard link): the rules see its
 		 * own path, the event keeps the name used too. */
 		if (o->exists) {
-			o->dev = fst.st_dev;
-			o->ino = fst.st_ino;
+			o->dev = o->st.st_dev;
+			o->ino = o->st.st_ino;
 		}
 		real = NULL;
 		if (a->event == ACT_OPEN && o->exists) {
-			real = identity_sensitive(id, &fst);
+			real = identity_sensitive(id, &o->st);
 			if (!real)
-				real = guard_name(&fst); /* appeared after start */
+				real = guard_name(&o->st); /* appeared after start */
 		}
 		if (real && strcmp(real, o->path) != 0) {
 			memcpy(o->path2, o->path, sizeof o->path2);
 			snprintf(o->path, sizeof o->path, "%s", real);
 			a->opened_as = o->path2;
+			a->file_st = NULL; /* the path is no longer the walk's */
 		}
 	}
 	if (a->event == ACT_RENAME) {
 		/* file.path is the name written: the new one. */
+		int found;
+
 		memcpy(o->path2, o->path, sizeof o->path2);
-		path_resolve(ev->tid, f->dirfd2, f->path2, 0, o->path);
+		a->old_st = a->file_st;
+		path_resolve_found(ev->tid, f->dirfd2, f->path2, 0, o->path, &o->st2, &found);
+		a->file_st = found ? &o->st2 : NULL;
 		a->old_path = o->path2;
 	}
 	a->file_path = o->path;
@@ -242,7 +252,11 @@ static void observe_file(const struct sys_event *ev, const struct identity *id,
 	a->existed = o->exists;
 	a->has_mode = f->has_mode;
 	a->mode = f->mode;
-	if (a->event == ACT_CHMOD && o->exists && stat(o->path, &st) == 0)
+	/* The mode before: what the walk found, when it followed the name
+	 * as stat(2) does. */
+	if (a->event == ACT_CHMOD && o->exists && follow && a->file_st)
+		o->old_mode = a->file_st->st_mode & 07777U;
+	else if (a->event == ACT_CHMOD && o->exists && stat(o->path, &st) == 0)
 		o->old_mode = st.st_mode & 07777U;
 }
 

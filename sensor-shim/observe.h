@@ -8,6 +8,7 @@
 #ifndef FC_OBSERVE_H
 #define FC_OBSERVE_H
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "activity.h"
@@ -46,6 +47,9 @@ struct observation {
 	size_t n_libs;
 	const char *files[OBS_LIBS + 1];
 	const char *names[OBS_NAMES];
+	struct stat st, st2;     /* file events: what the walks of path
+				  * and path2 found (activity.h file_st);
+				  * exec: the file path names */
 	int exists;              /* file events: the file existed before */
 	dev_t dev;               /* ... and its inode, when it exists */
 	ino_t ino;

@@ -19,9 +19,16 @@
 
 #define PATH_RESOLVE_MAX 4096
 
+/* A hint in follow, never a change in the answer: the name most likely
+ * does not exist yet (an open with O_CREAT|O_EXCL), so its directory is
+ * walked first, which saves the open of the whole name that would fail
+ * (one syscall of the few per stop). */
+#define PATH_RESOLVE_NEW 0x2
+
 /* Resolves path for tid into out (PATH_RESOLVE_MAX bytes). dirfd is a
  * descriptor of tid, or AT_FDCWD. follow: resolve a symbolic link in the
- * last component too. Returns 1 when the file exists, 0 when it does not
+ * last component too (1), and PATH_RESOLVE_NEW when the caller expects
+ * no file there. Returns 1 when the file exists, 0 when it does not
  * (its directory was resolved and the name appended), -1 when the
  * directory could not be resolved either (out then holds the path made
  * absolute by text alone). */
@@ -40,6 +47,15 @@ struct stat;
  * zeroed (st_ino 0) when it does not exist or could not be read. */
 int path_resolve_st(pid_t tid, long long dirfd, const char *path, int follow,
 		    char *out, struct stat *st);
+
+/* path_resolve_st, and *found: 1 when st is what lstat(out) would find
+ * (st_ino 0: nothing there), because the walk got to out's last name
+ * from the sensor's own root and out names it again; 0 when out is a
+ * text no walk got to, or a name the sensor could not look up again (an
+ * unlinked file's " (deleted)", a tracee with another root). A check by
+ * inode then needs no second look (protect.c). */
+int path_resolve_found(pid_t tid, long long dirfd, const char *path, int follow,
+		       char *out, struct stat *st, int *found);
 
 /* What descriptor fd of tid is: readlink of /proc/TID/fd/FD into out
  * (PATH_RESOLVE_MAX bytes). Returns 0 or -1. */

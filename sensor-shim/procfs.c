@@ -22,8 +22,11 @@ ssize_t procfs_link(pid_t pid, const char *what, char *buf, size_t len)
 	return n;
 }
 
-/* Reads a whole small /proc file into buf (NUL-terminated). */
-static ssize_t slurp_small(pid_t pid, const char *what, char *buf, size_t len)
+/* Reads a whole small /proc file into buf (NUL-terminated). one: the
+ * file is made whole at its first read (a seq_file of one record, as
+ * status is), so a read that comes back short has all of it and the
+ * read that would return 0 is not made (one syscall per exec). */
+static ssize_t slurp_small(pid_t pid, const char *what, char *buf, size_t len, int one)
 {
 	char path[64];
 	size_t got = 0;
@@ -34,13 +37,16 @@ static ssize_t slurp_small(pid_t pid, const char *what, char *buf, size_t len)
 	if (fd < 0)
 		return -1;
 	while (got < len - 1) {
-		ssize_t n = read(fd, buf + got, len - 1 - got);
+		size_t want = len - 1 - got;
+		ssize_t n = read(fd, buf + got, want);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
 		got += (size_t)n;
+		if (one && (size_t)n < want)
+			break;
 	}
 	close(fd);
 	buf[got] = '\0';
@@ -68,7 +74,7 @@ int procfs_status(pid_t pid, struct proc_status *st)
 	char buf[4096];
 	const char *uid;
 
-	if (slurp_small(pid, "status", buf, sizeof buf) <= 0)
+	if (slurp_small(pid, "status", buf, sizeof buf, 1) <= 0)
 		return -1;
 	st->tgid = (pid_t)field(buf, "\nTgid:");
 	st->ppid = (pid_t)field(buf, "\nPPid:");
@@ -95,7 +101,7 @@ int procfs_cmdline(pid_t pid, struct tstrv *v)
 	v->flags = 0;
 	if (!buf)
 		return -1;
-	n = slurp_small(pid, "cmdline", buf, ARGV_MAX_TOTAL + 1);
+	n = slurp_small(pid, "cmdline", buf, ARGV_MAX_TOTAL + 1, 0);
 	if (n < 0) {
 		free(buf);
 		return -1;
@@ -138,7 +144,7 @@ long procfs_self_peak_rss_kib(void)
 	char buf[4096];
 	long v;
 
-	if (slurp_small(getpid(), "status", buf, sizeof buf) <= 0)
+	if (slurp_small(getpid(), "status", buf, sizeof buf, 1) <= 0)
 		return 0;
 	v = field(buf, "\nVmHWM:");
 	return v > 0 ? v : 0;

@@ -199,12 +199,19 @@ static int is_inode(const char *path, const struct spec_ctx *ctx)
  * lstat: the resolved path has its symlinks resolved already where the
  * call follows them, and unlinking a symlink to the event file is
  * harmless. */
-static int is_sink(const char *path, const struct spec_ctx *ctx, pid_t tid)
+static int is_sink(const char *path, const struct stat *st, const struct spec_ctx *ctx,
+		   pid_t tid)
 {
 	char via[PATH_MAX_KEPT + 64];
 
 	if (!ctx->has_sink_file || path[0] != '/')
 		return 0;
+	/* The walk's own stat, when it stands for lstat(path) (activity.h):
+	 * it found the file from the sensor's root, which is then the
+	 * tracee's too, so the view through its root is the same file. */
+	if (st)
+		return st->st_ino != 0 && st->st_dev == ctx->sink_dev &&
+		       st->st_ino == ctx->sink_ino;
 	if (is_inode(path, ctx))
 		return 1;
 	/* Only a tracee that can change its root names files otherwise
@@ -238,6 +245,7 @@ struct verdict protect_file_check(const struct activity *a, const struct spec_ct
 				  pid_t tid)
 {
 	const char *paths[2] = { a->file_path, a->old_path };
+	const struct stat *sts[2] = { a->file_st, a->old_st };
 	/* Reading /proc/SENSOR/status, stat or cmdline is what ps and top
 	 * do; the dangerous reads (mem, environ, fd/, maps) need ptrace
 	 * access, which the kernel refuses (the sensor is not dumpable). */
@@ -256,7 +264,7 @@ struct verdict protect_file_check(const struct activity *a, const struct spec_ct
 			return (struct verdict){ .kind = VERDICT_DENY, .err = EPERM,
 				.why = "reading the sensor's log pipe",
 				.policy = POLICY_SENSOR_TARGET };
-		if (is_sink(paths[i], ctx, tid))
+		if (is_sink(paths[i], sts[i], ctx, tid))
 			return (struct verdict){ .kind = VERDICT_DENY, .err = EPERM,
 				.why = "the sensor's event file",
 				.policy = POLICY_SENSOR_TARGET };

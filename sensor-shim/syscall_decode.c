@@ -82,10 +82,21 @@ static struct exec_info *decode_exec(struct tmem *m, const struct sys_event *ev)
 	unsigned psize = decode_ptr_size(ev->arch, ev->nr);
 	int at = ev->spec->decoder == DEC_EXECVEAT;
 	uint64_t path = ev->args[at ? 1 : 0], argv = ev->args[at ? 2 : 1];
-	struct exec_info *x = calloc(1, sizeof *x);
+	struct exec_info *x = malloc(sizeof *x);
 
 	if (!x)
 		return NULL;
+	/* Field by field, not calloc: argv's entry tables need no clearing
+	 * (tstrv_init). */
+	x->dirfd = 0;
+	x->at_flags = 0;
+	x->path_len = 0;
+	x->path_flags = 0;
+	x->preload = x->audit = NULL;
+	x->env_cut = 0;
+	x->file_dev = 0;
+	x->file_ino = 0;
+	tstrv_init(&x->argv);
 	x->path = malloc(PATH_MAX_KEPT + 1);
 	if (!x->path) {
 		free(x);

@@ -28,6 +28,10 @@ struct exec_info {
 	 * EXEC_ENV_MAX entries, or a value was cut at EXEC_ENV_VALUE_MAX. */
 	char *preload, *audit;
 	int env_cut;
+	/* The file the path named when the tracer looked (observe.c), 0:
+	 * not known. */
+	dev_t file_dev;
+	ino_t file_ino;
 };
 
 #define EXEC_ENV_MAX 4096

@@ -239,6 +239,14 @@ int tmem_strv(struct tmem *m, uint64_t addr, unsigned ptr_size, struct tstrv *v)
 	return 0;
 }
 
+void tstrv_init(struct tstrv *v)
+{
+	v->buf = NULL;
+	v->used = v->cap = v->n = 0;
+	v->count = 0;
+	v->flags = 0;
+}
+
 void tstrv_free(struct tstrv *v)
 {
 	free(v->buf);

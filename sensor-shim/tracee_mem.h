@@ -77,6 +77,11 @@ struct tstrv {
 	unsigned flags;
 };
 
+/* An empty array, buf NULL. Its entry tables (144 KiB) are not cleared:
+ * only entries below n are ever read, and clearing them cost each execve
+ * more than reading its arguments. */
+void tstrv_init(struct tstrv *v);
+
 /* A reader over src with a fresh cache and budget. */
 void tmem_init(struct tmem *m, struct tmem_src src);
 

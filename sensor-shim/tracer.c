@@ -394,8 +394,13 @@ static void on_entry(struct tracer *tr, struct thread *t, pid_t tid, size_t row,
 	v = decide(tr, t, &ev);
 	apply(t, tid, &ev, v);
 	if (spec->decoder == DEC_EXECVE || spec->decoder == DEC_EXECVEAT) {
-		if (v.kind == VERDICT_ALLOW && ev.u.exec)
+		if (v.kind == VERDICT_ALLOW && ev.u.exec) {
+			/* The file judge() walked to: the Launch's program,
+			 * unless the kernel runs an interpreter for it. */
+			ev.u.exec->file_dev = tr->obs.st.st_dev;
+			ev.u.exec->file_ino = tr->obs.st.st_ino;
 			keep_pending(tr, t, ev.u.exec);
+		}
 		else
 			exec_info_free(ev.u.exec);
 	}
@@ -525,35 +530,49 @@ static char *capped_cmdline(const struct tstrv *argv)
 /* The name a program was run as: execve's path, not the file it leads
  * to, so that busybox's sh is "sh" (the rules name programs so); for a
  * script, its interpreter's, so that ./entrypoint.sh is a shell. buf has
- * NAME_MAX + 1 bytes. */
+ * NAME_MAX + 1 bytes. When the executable (exe_st) is the very file the
+ * path named at entry, the kernel ran no interpreter for it: no script,
+ * and no need to open it and read its first line. */
 static const char *run_as(pid_t pid, const struct exec_info *x, const char *exe,
-			  char *buf)
+			  const struct stat *exe_st, char *buf)
 {
-	if (x && x->path_len && (!x->at || x->path[0] == '/') &&
+	int ran_itself = x && x->file_ino != 0 && x->file_ino == exe_st->st_ino &&
+			 x->file_dev == exe_st->st_dev;
+
+	if (x && x->path_len && (!x->at || x->path[0] == '/') && !ran_itself &&
 	    procfs_shebang(pid, x->path, buf, NAME_MAX + 1) == 0)
 		return buf;
 	return path_base_name(x && x->path_len ? x->path : exe);
 }
 
-/* The names of a new image (identity.h) and its actor: the executable's
- * inode is read through /proc/PID/exe (one stat per exec). ld.so run as a
+/* The executable's inode, through /proc/PID/exe (one stat per exec);
+ * st_ino 0 when it cannot be read. */
+static void stat_exe(pid_t tid, struct stat *st)
+{
+	char link[64];
+
+	snprintf(link, sizeof link, "/proc/%d/exe", (int)tid);
+	if (stat(link, st) < 0)
+		memset(st, 0, sizeof *st);
+}
+
+/* The names of a new image (identity.h) and its actor, from its
+ * executable's inode (exe_st). ld.so run as a
  * program is named as the program it loads; a trampoline (env, nohup...)
  * takes over the actor of the image that ran it, and stays the
  * container's command if that one was. */
 static void name_image(struct tracer *tr, pid_t tid, struct image *img,
-		       struct image *old, int was_entry, const struct tstrv *argv)
+		       struct image *old, int was_entry, const struct tstrv *argv,
+		       const struct stat *exe_st)
 {
 	const char *names[IMAGE_NAMES_MAX + 3], *applet = NULL, *file, *as, *pre, *aud;
 	const char *argv0 = argv && argv->n > 0 ? argv->buf + argv->off[0] : NULL;
 	const char *argv1 = argv && argv->n > 1 ? argv->buf + argv->off[1] : NULL;
-	char link[64], prog[PATH_RESOLVE_MAX];
-	struct stat st;
+	char prog[PATH_RESOLVE_MAX];
+	struct stat st = *exe_st;
 	size_t n = 0, i;
 	int multicall, tramp;
 
-	snprintf(link, sizeof link, "/proc/%d/exe", (int)tid);
-	if (stat(link, &st) < 0)
-		memset(&st, 0, sizeof st);
 	names[n++] = img->name;
 	file = path_base_name(img->exe);
 	if (identity_is_loader(file) && argv &&
@@ -587,12 +606,14 @@ static struct thread *on_exec(struct tracer *tr, struct thread *t, pid_t tid)
 	struct exec_info *x = NULL;
 	struct ocsf_launch l = { 0 };
 	struct proc_status st = { 0 };
-	struct tstrv from_proc = { 0 };
+	struct tstrv from_proc; /* not cleared: 144 KiB (tstrv_init) */
+	struct stat exe_st;
 	char exe[PATH_MAX], cwd[PATH_MAX], interp[NAME_MAX + 1], *cmd, *line;
 	struct image *img, *old;
 	struct proc *p, *parent;
 	size_t len;
 
+	tstrv_init(&from_proc);
 	if (ptrace(PTRACE_GETEVENTMSG, tid, NULL, &former) < 0)
 		former = (unsigned long)tid;
 	if ((pid_t)former != tid) {
@@ -655,10 +676,12 @@ static struct thread *on_exec(struct tracer *tr, struct thread *t, pid_t tid)
 	emit(tr, line, len);
 
 	cmd = l.argv ? capped_cmdline(l.argv) : NULL;
-	img = image_new(l.exe, run_as(tid, x, l.exe, interp), cmd);
+	stat_exe(tid, &exe_st);
+	img = image_new(l.exe, run_as(tid, x, l.exe, &exe_st, interp), cmd);
 	free(cmd);
 	if (img)
-		name_image(tr, tid, img, old, p && (p->flags & PROC_SENSOR_COPY), l.argv);
+		name_image(tr, tid, img, old, p && (p->flags & PROC_SENSOR_COPY), l.argv,
+			   &exe_st);
 	if (p) {
 		image_unref(p->img);
 		p->img = img;

@@ -45,6 +45,9 @@ static void test_clean(void)
 
 static char root[PATH_RESOLVE_MAX]; /* the scratch tree, resolved */
 
+static void same_with_hints(long long dirfd, const char *path, int follow, int rc,
+			    const char *want);
+
 static void check(long long dirfd, const char *path, int follow, int want_rc,
 		  const char *want_rel)
 {
@@ -60,6 +63,42 @@ static void check(long long dirfd, const char *path, int follow, int want_rc,
 	if (!CHECK(rc == want_rc && strcmp(got, want) == 0, "resolve %s%s (dirfd %lld)",
 		   path, follow ? "" : " nofollow", dirfd))
 		unit_diag("got %d \"%s\", want %d \"%s\"", rc, got, want_rc, want);
+	same_with_hints(dirfd, path, follow, rc, got);
+}
+
+/* The hint that a name is new changes how it is walked, never the
+ * answer; and when the walk says its stat stands for lstat(out), it does. */
+static void same_with_hints(long long dirfd, const char *path, int follow, int rc,
+			    const char *want)
+{
+	for (int hint = 0; hint <= PATH_RESOLVE_NEW; hint += PATH_RESOLVE_NEW) {
+		char got[PATH_RESOLVE_MAX];
+		struct stat st, lst;
+		int found = -1, rc2, lrc;
+
+		rc2 = path_resolve_found(getpid(), dirfd, path, follow | hint, got, &st, &found);
+		CHECK(rc2 == rc && strcmp(got, want) == 0, "resolve %s%s%s: the same answer",
+		      path, follow ? "" : " nofollow", hint ? " (new)" : "");
+		if (found != 1)
+			continue;
+		lrc = lstat(got, &lst);
+		CHECK(lrc < 0 ? st.st_ino == 0 :
+		      st.st_ino == lst.st_ino && st.st_dev == lst.st_dev,
+		      "resolve %s%s%s: its stat is lstat's", path, follow ? "" : " nofollow",
+		      hint ? " (new)" : "");
+	}
+}
+
+/* Whether path_resolve_found says its stat stands for the name. */
+static int found_of(const char *path, int follow, ino_t *ino)
+{
+	char got[PATH_RESOLVE_MAX];
+	struct stat st;
+	int found = -1;
+
+	path_resolve_found(getpid(), AT_FDCWD, path, follow, got, &st, &found);
+	*ino = st.st_ino;
+	return found;
 }
 
 static void test_resolve(void)
@@ -81,6 +120,8 @@ static void test_resolve(void)
 	CHECK(symlink("dir", path) == 0, "a symlink to a directory");
 	snprintf(path, sizeof path, "%s/link-to-shadow", root);
 	CHECK(symlink("/etc/shadow", path) == 0, "a symlink to /etc/shadow");
+	snprintf(path, sizeof path, "%s/dangling", root);
+	CHECK(symlink("nowhere", path) == 0, "a symlink to nothing");
 	if (!getcwd(cwd, sizeof cwd) || chdir(root) < 0) {
 		CHECK(0, "chdir into the scratch tree");
 		return;
@@ -94,8 +135,21 @@ static void test_resolve(void)
 	check(AT_FDCWD, "link-to-shadow", 1, 1, "/etc/shadow");
 	check(AT_FDCWD, "link-to-dir/new", 1, 0, "dir/new");
 	check(AT_FDCWD, "new", 0, 0, "new");
+	check(AT_FDCWD, "new", 1, 0, "new");
+	check(AT_FDCWD, "dangling", 1, 1, "dangling");
+	check(AT_FDCWD, "dir/file/x", 1, -1, "dir/file/x");
 	check(AT_FDCWD, "dir/..", 1, 1, "");
 	check(AT_FDCWD, "no/such/dir/x", 1, 0, "no/such/dir/x");
+	{
+		ino_t ino;
+
+		CHECK(found_of("dir/file", 1, &ino) == 1 && ino != 0,
+		      "found: a file, with its stat");
+		CHECK(found_of("link-to-dir/new", 1 | PATH_RESOLVE_NEW, &ino) == 1 && ino == 0,
+		      "found: nothing, in a directory walked to");
+		CHECK(found_of("no/such/dir/x", 1, &ino) == 0,
+		      "found: not for a text no walk got to");
+	}
 
 	dfd = open("dir", O_RDONLY | O_DIRECTORY);
 	check(dfd, "file", 1, 1, "dir/file");
@@ -110,8 +164,11 @@ static void test_resolve(void)
 
 	mfd = memfd_create("payload", 0);
 	if (CHECK(mfd >= 0, "a memfd")) {
+		ino_t ino;
+
 		snprintf(path, sizeof path, "/proc/self/fd/%d", mfd);
 		check(AT_FDCWD, path, 1, 1, "/memfd:payload (deleted)");
+		CHECK(found_of(path, 1, &ino) == 0, "found: not for a name that is gone");
 		close(mfd);
 	}
 	{
@@ -186,6 +243,14 @@ static void test_other_root(void)
 	snprintf(want, sizeof want, "%s/new", real);
 	rc = path_resolve(child, AT_FDCWD, "/new", 1, got);
 	CHECK(rc == 0 && strcmp(got, want) == 0, "other root: a new name in it");
+	{
+		int found = -1;
+
+		rc = path_resolve_found(child, AT_FDCWD, "/new", 1 | PATH_RESOLVE_NEW, got, &st,
+					&found);
+		CHECK(rc == 0 && strcmp(got, want) == 0 && found == 0,
+		      "other root: the same when new, and its stat is not the sensor's lstat");
+	}
 out:
 	if (child > 0) {
 		kill(child, SIGKILL);

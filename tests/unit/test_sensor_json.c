@@ -291,9 +291,90 @@ static void test_caps(void)
 	      "category 20 is not 2");
 }
 
+/* The writer's rules one byte at a time, as a reference for its fast
+ * paths (whole words of plain bytes, whole plain strings). */
+static size_t ref_string(const unsigned char *s, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0, i = 0;
+
+	out[o++] = '"';
+	while (i < n) {
+		unsigned char c = s[i];
+		size_t seq = c >= 0x80 ? utf8_seq_len(s + i, n - i) : 0;
+
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			out[o++] = (char)c;
+		} else if (seq > 0) {
+			memcpy(out + o, s + i, seq);
+			o += seq;
+			i += seq;
+			continue;
+		} else if (c == '"' || c == '\\') {
+			out[o++] = '\\';
+			out[o++] = (char)c;
+		} else if (c == '\n' || c == '\t' || c == '\r') {
+			out[o++] = '\\';
+			out[o++] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
+		} else if (c < 0x20 || c == 0x7f) {
+			memcpy(out + o, "\\u00", 4);
+			out[o + 4] = hex[c >> 4];
+			out[o + 5] = hex[c & 15];
+			o += 6;
+		} else {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+		}
+		i++;
+	}
+	out[o++] = '"';
+	return o;
+}
+
+/* Strings of 0 to 40 bytes, mostly plain, with one or two bytes of every
+ * kind (controls, DEL, '"', '\\', high bytes, valid UTF-8) at every
+ * place: the output is the reference's, as a value and as a key. */
+static void test_fast_paths(void)
+{
+	static const unsigned char odd[] = { 0, 0x1f, 0x20, 0x21, '"', '#', '\\', 0x7e,
+					     0x7f, 0x80, 0xc3, 0xe2, 0xff };
+	unsigned char in[41];
+	char want[41 * 6 + 8], got[41 * 6 + 8];
+	size_t bad = 0, runs = 0;
+
+	for (size_t n = 0; n <= 40; n++)
+		for (size_t at = 0; at <= n; at++)
+			for (size_t k = 0; k < sizeof odd; k++) {
+				struct jout j;
+				char *line;
+				size_t len, wn;
+
+				for (size_t i = 0; i < n; i++)
+					in[i] = (unsigned char)('a' + i % 26);
+				if (at < n) {
+					in[at] = odd[k];
+					if (odd[k] == 0xc3 && at + 1 < n)
+						in[at + 1] = 0xa9; /* a valid two-byte sequence */
+				}
+				wn = ref_string(in, n, want);
+				snprintf(got, sizeof got, "[%.*s]\n", (int)wn, want);
+				jout_init(&j, 4096);
+				jout_arr_begin(&j);
+				jout_bytes(&j, in, n);
+				jout_arr_end(&j);
+				line = jout_take_line(&j, &len);
+				runs++;
+				if (!line || strcmp(line, got) != 0)
+					bad++;
+				free(line);
+			}
+	CHECK(bad == 0, "fast paths: %zu strings written as the reference writes them", runs);
+}
+
 int main(void)
 {
 	test_strings();
+	test_fast_paths();
 	test_structure();
 	test_utf8_exhaustive();
 	test_events();
