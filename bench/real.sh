@@ -208,6 +208,9 @@ kill_server() {
 }
 
 cleanup() {
+	# A second signal must not cut the cleanup short (a kill(-1) from
+	# another program can come in twos).
+	trap '' INT TERM
 	kill_server
 	rm -rf "$W" "$X"
 }

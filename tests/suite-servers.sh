@@ -111,6 +111,8 @@ kill_all() {
 }
 
 cleanup() {
+	# A second signal must not cut the cleanup short.
+	trap '' INT TERM
 	kill_all
 	[ -n "${KEEP_SCRATCH:-}" ] || rm -rf "$T"
 }
