@@ -213,13 +213,15 @@ static void reader_gone(struct channel *c)
 }
 
 /* The real descriptor refused the bytes (ENOSPC, EIO...): they are
- * dropped, so that the application does not fail where it would have
- * carried on, and counted. */
+ * dropped and counted. The application's write has succeeded already;
+ * on the log itself it would have failed: a difference in its favour,
+ * where failing it late, on a later write, would be none. */
 static void refused(struct channel *c, size_t bytes, int err)
 {
 	c->lost += bytes;
-	if (c->warned++)
+	if (c->warned)
 		return;
+	c->warned = 1;
 	fc_log(FC_TRACE_WARN, "the container log refuses the application's %s (%s): "
 	       "its bytes are dropped", c->name, strerror(err));
 }
@@ -416,6 +418,12 @@ static size_t on_ready(struct channel *c, enum role role, short revents)
 {
 	if (!c->open)
 		return 0;
+	/* Not ours any more (nothing here closes them behind the thread's
+	 * back): forget the channel rather than spin on it. */
+	if (revents & POLLNVAL) {
+		c->open = 0;
+		return 0;
+	}
 	if (role == ROLE_ERR || (role == ROLE_OUT && c->out_is_pipe && (revents & POLLERR))) {
 		reader_gone(c);
 		return 0;
