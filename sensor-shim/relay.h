@@ -80,8 +80,10 @@ struct relay;
  * is relayed (one for both when they are one description), and starts the
  * thread when there is one. Returns the relay (with nothing to do when
  * neither is relayed), or NULL with FC_ERR_SYSTEM when a pipe, descriptor
- * or the thread could not be made: then nothing is left open, and the
- * application should get the real descriptors, as without the relay. */
+ * or the thread could not be made, or when RLIMIT_NOFILE would leave the
+ * tracer too few descriptors (the relay must never be what makes the
+ * sensor fail open): then nothing is left open, and the application
+ * should get the real descriptors, as without the relay. */
 struct relay *relay_start(struct fc_err *e);
 
 /* The thread's id, which the seccomp filter protects; 0 when there is no
