@@ -49,9 +49,11 @@
  *   buffer only when they fit whole), and splice moves whole buffers under
  *   both pipes' locks; so the sensor's writes to the log pipe (themselves
  *   at most PIPE_BUF, atomic) fall between the application's writes, never
- *   inside one, as on the log pipe itself. Moved buffers keep their page:
- *   a log reader may see a line's buffer fill its own slot of the log pipe.
- *   The read(2)/write(2) path reads what the pipe holds (FIONREAD), so each
+ *   inside one, as on the log pipe itself. A moved buffer takes a slot of
+ *   the log pipe however few bytes it holds, so a log pipe whose reader
+ *   lags holds fewer bytes (one line a slot, at worst) than when written to
+ *   directly; the relay pipe holds the rest, as much as the log pipe
+ *   would. The read(2)/write(2) path reads what the pipe holds (FIONREAD), so each
  *   write(2) ends where one of the application's writes ended.
  * - Blocking: the real descriptor's O_NONBLOCK (which the application can
  *   no longer set, but the container runtime may have) is handled: EAGAIN
