@@ -53,8 +53,8 @@
  *   the log pipe however few bytes it holds, so a log pipe whose reader
  *   lags holds fewer bytes (one line a slot, at worst) than when written to
  *   directly; the relay pipe holds the rest, as much as the log pipe
- *   would. The read(2)/write(2) path reads what the pipe holds (FIONREAD), so each
- *   write(2) ends where one of the application's writes ended.
+ *   would. The read(2)/write(2) path reads what the pipe holds (FIONREAD),
+ *   so each write(2) ends where one of the application's writes ended.
  * - Blocking: the real descriptor's O_NONBLOCK (which the application can
  *   no longer set, but the container runtime may have) is handled: EAGAIN
  *   waits in poll(2) for POLLOUT. The application's end has the real
