@@ -280,7 +280,9 @@ static void deadlines(void)
 	t0 = now_ms();
 	relay_finish(r, 100, 3000); /* app[0] is still open: no EOF */
 	t0 = now_ms() - t0;
-	CHECK(t0 >= 90 && t0 < 1500, "a write end still held: the drain ends when idle (%llu ms)",
+	/* Well under max_ms, whatever the machine's load: idle ended it. */
+	CHECK(t0 >= 90 && t0 < 2900,
+	      "a write end still held: the drain ends when idle (%llu ms)",
 	      (unsigned long long)t0);
 	CHECK(read(log[0], buf, sizeof buf) == 5 && memcmp(buf, "held\n", 5) == 0,
 	      "... and what was written before arrived");
@@ -298,7 +300,8 @@ static void deadlines(void)
 	t0 = now_ms();
 	relay_finish(r, 2000, 300); /* nobody reads the log */
 	t0 = now_ms() - t0;
-	CHECK(t0 >= 290 && t0 < 1500, "a log reader that stalls: the drain ends at max_ms (%llu ms)",
+	CHECK(t0 >= 290 && t0 < 1500,
+	      "a log reader that stalls: the drain ends at max_ms (%llu ms)",
 	      (unsigned long long)t0);
 	close(log[0]);
 	close(devnull);
