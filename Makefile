@@ -106,7 +106,7 @@ $(BUILD)/asan/test_lookpath: tests/unit/test_lookpath.c tests/unit/unit.h \
 # check that what the sensor writes is strict JSON).
 SENSOR_TESTS := $(addprefix $(BUILD)/asan/,test_seccomp_filter test_tracee_mem \
 	test_sensor_json test_json_parse test_task_meta test_rules test_path_resolve \
-	test_identity)
+	test_identity test_relay)
 $(SENSOR_TESTS): $(BUILD)/asan/test_%: tests/unit/test_%.c tests/unit/unit.h \
 		tests/unit/bpf_sim.h $(SENSOR_LIB) \
 		common/json_doc.c $(RT_HEADERS) Makefile

@@ -378,8 +378,9 @@ int main(int argc, char **argv)
 				   PTRACE_O_TRACEEXIT : 0), s.fo.allow,
 				  { relay_app_fd(relay, STDOUT_FILENO),
 				    relay_app_fd(relay, STDERR_FILENO) } };
-	/* Failed or not, the child has its copies of the relay's write
-	 * ends, or the application will run bare with the real ones. */
+	/* The sensor's copies of the relay's write ends go either way: the
+	 * child has its own, or the application will run bare (fail-open)
+	 * on the real descriptors. */
 	if (spawn_app(&req, &child, &e) < 0) {
 		relay_spawned(relay);
 		cannot_start(&s, e.msg);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -30,6 +31,11 @@
  * to what the relay pipe holds, up to pipe-max-size's default. */
 #define RELAY_COPY_MIN (64U << 10)
 #define RELAY_COPY_MAX (1U << 20)
+/* The descriptors the sensor opens after the relay's (the spawn's pipes,
+ * the filter's memfd, a pidfd, the tracer's /proc files): a relay that
+ * would leave fewer under RLIMIT_NOFILE steps aside, so that it never is
+ * what makes the sensor fail open. */
+#define RELAY_FD_SPARE 8
 /* How long relay_finish waits for a thread stuck past its own deadline. */
 #define RELAY_STUCK_MS 200U
 /* stdout and stderr; one when they are one description. */
@@ -213,13 +219,15 @@ static void reader_gone(struct channel *c)
 }
 
 /* The real descriptor refused the bytes (ENOSPC, EIO...): they are
- * dropped, so that the application does not fail where it would have
- * carried on, and counted. */
+ * dropped and counted. The application's write has succeeded already;
+ * on the log itself it would have failed: a difference in its favour,
+ * where failing it late, on a later write, would be none. */
 static void refused(struct channel *c, size_t bytes, int err)
 {
 	c->lost += bytes;
-	if (c->warned++)
+	if (c->warned)
 		return;
+	c->warned = 1;
 	fc_log(FC_TRACE_WARN, "the container log refuses the application's %s (%s): "
 	       "its bytes are dropped", c->name, strerror(err));
 }
@@ -416,6 +424,12 @@ static size_t on_ready(struct channel *c, enum role role, short revents)
 {
 	if (!c->open)
 		return 0;
+	/* Not ours any more (nothing here closes them behind the thread's
+	 * back): forget the channel rather than spin on it. */
+	if (revents & POLLNVAL) {
+		c->open = 0;
+		return 0;
+	}
 	if (role == ROLE_ERR || (role == ROLE_OUT && c->out_is_pipe && (revents & POLLERR))) {
 		reader_gone(c);
 		return 0;
@@ -499,6 +513,29 @@ static void *loop(void *arg)
 	return NULL;
 }
 
+/* Whether the relay's descriptors leave the sensor RELAY_FD_SPARE more
+ * under RLIMIT_NOFILE. Descriptors go lowest first, so the highest one
+ * counts those open below it. */
+static int fds_to_spare(const struct relay *r, struct fc_err *e)
+{
+	struct rlimit rl;
+	int top = r->wake;
+
+	for (size_t i = 0; i < r->n; i++) {
+		const struct channel *c = &r->ch[i];
+
+		top = c->rd > top ? c->rd : top;
+		top = c->wr > top ? c->wr : top;
+		top = c->out > top ? c->out : top;
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    (rlim_t)top + 1 + RELAY_FD_SPARE <= rl.rlim_cur)
+		return 0;
+	return fc_fail(e, FC_ERR_SYSTEM, "RLIMIT_NOFILE allows %llu descriptors: "
+		       "those the relay would take are the tracer's",
+		       (unsigned long long)rl.rlim_cur);
+}
+
 /* Frees what relay_start made, the thread excepted. */
 static void relay_free(struct relay *r)
 {
@@ -563,6 +600,8 @@ struct relay *relay_start(struct fc_err *e)
 			strerror(errno));
 		return relay_free(r), NULL;
 	}
+	if (fds_to_spare(r, e) < 0)
+		return relay_free(r), NULL;
 	rc = pthread_create(&r->thread, NULL, loop, r);
 	if (rc != 0) {
 		fc_fail(e, FC_ERR_SYSTEM, "cannot start the log relay thread: %s",

@@ -49,10 +49,12 @@
  *   buffer only when they fit whole), and splice moves whole buffers under
  *   both pipes' locks; so the sensor's writes to the log pipe (themselves
  *   at most PIPE_BUF, atomic) fall between the application's writes, never
- *   inside one, as on the log pipe itself. Moved buffers keep their page:
- *   a log reader may see a line's buffer fill its own slot of the log pipe.
- *   The read(2)/write(2) path reads what the pipe holds (FIONREAD), so each
- *   write(2) ends where one of the application's writes ended.
+ *   inside one, as on the log pipe itself. A moved buffer takes a slot of
+ *   the log pipe however few bytes it holds, so a log pipe whose reader
+ *   lags holds fewer bytes (one line a slot, at worst) than when written to
+ *   directly; the relay pipe holds the rest, as much as the log pipe
+ *   would. The read(2)/write(2) path reads what the pipe holds (FIONREAD),
+ *   so each write(2) ends where one of the application's writes ended.
  * - Blocking: the real descriptor's O_NONBLOCK (which the application can
  *   no longer set, but the container runtime may have) is handled: EAGAIN
  *   waits in poll(2) for POLLOUT. The application's end has the real
@@ -80,8 +82,10 @@ struct relay;
  * is relayed (one for both when they are one description), and starts the
  * thread when there is one. Returns the relay (with nothing to do when
  * neither is relayed), or NULL with FC_ERR_SYSTEM when a pipe, descriptor
- * or the thread could not be made: then nothing is left open, and the
- * application should get the real descriptors, as without the relay. */
+ * or the thread could not be made, or when RLIMIT_NOFILE would leave the
+ * tracer too few descriptors (the relay must never be what makes the
+ * sensor fail open): then nothing is left open, and the application
+ * should get the real descriptors, as without the relay. */
 struct relay *relay_start(struct fc_err *e);
 
 /* The thread's id, which the seccomp filter protects; 0 when there is no

@@ -26,10 +26,11 @@
  *   events + dropped + 1 (events counts the drop reports too). When the
  *   queue fills, room is kept for Findings: other events may fill only
  *   (SINK_QUEUE_SHARE - 1) / SINK_QUEUE_SHARE of it.
- * The sink fd is O_CLOEXEC: the application never has it. Not closed
- * here: a root application can open its /proc/self/fd/2 for reading and
- * take lines out of the pipe (sink_pipe_id is for the policy that refuses
- * that open). */
+ * The sink fd is O_CLOEXEC: the application never has it, nor the log
+ * itself: its stdout and stderr are the log relay's pipes (relay.h), so
+ * that it cannot reopen the log pipe for reading through its
+ * /proc/self/fd/2 and take lines out of it (sink_pipe_id is for the
+ * policy that refuses an open of the log pipe the tracer does see). */
 #ifndef FC_SINK_H
 #define FC_SINK_H
 

@@ -992,6 +992,28 @@ else
 	diag "$T/nonblock.out"
 fi
 
+# The relay cannot be set up: under RLIMIT_NOFILE 10 there are no
+# descriptors for it, or its would be the ones the tracer needs (dash
+# itself needs fd 10 to redirect: the app does not redirect). It steps
+# aside with a warning that names the fallback; the sensor still traces (the Finding, no fail-open) and the
+# app holds the log as before the relay: its fd 1 is the FIFO itself.
+mkfifo "$T/norelay.fifo"
+cat "$T/norelay.fifo" >"$T/norelay.out" &
+rc=0
+(ulimit -n 10 && exec "$SENSOR" --cid="$CID" --sink="file:$T/norelay.ev" -- /bin/sh sh -c \
+	'readlink /proc/self/fd/1; head -c 0 /etc/shadow; exit 4') >"$T/norelay.fifo" 2>"$T/norelay.err" || rc=$?
+wait $!
+if [ $rc = 4 ] && [ "$(cat "$T/norelay.out")" = "$T/norelay.fifo" ] &&
+	grep -q 'warning: running without the log relay (' "$T/norelay.err" &&
+	grep -q 'the application writes to the container log directly' "$T/norelay.err" &&
+	! grep -q 'WITHOUT the Falcon sensor' "$T/norelay.err" &&
+	grep -q '"uid":"sensitive-file-read"' "$T/norelay.ev"; then
+	ok "no descriptors to spare for the relay: a warning names the fallback, the app writes to the log itself, the sensor still traces"
+else
+	notok "the relay's fallback: exit $rc"
+	diag "$T/norelay.out" "$T/norelay.err"
+fi
+
 # A terminal is left alone: the app's fd 1 and 2 are the pty itself.
 printf 'for fd in 1 2; do readlink /proc/$$/fd/$fd | sed "s/[0-9][0-9]*$/N/"; [ -t $fd ] && echo "fd $fd is a tty"; done\n' >"$T/ttyfds.sh"
 if command -v script >/dev/null && script -qec "/bin/sh $T/ttyfds.sh" /dev/null </dev/null >"$T/ttyfds.n" 2>&1 &&
