@@ -64,6 +64,10 @@
 # mktemp -d directory under /tmp (the tar output under /dev/shm), removed on
 # exit with every process this script started.
 #
+# BASELINE=PATH adds a fifth kind, "baseline": another falcon-sensor binary
+# (an older build) in detect mode, interleaved with the others, so that a
+# change's before and after come from the same run (one more column each).
+#
 # Needs: nginx-light, redis-server, redis-tools, wrk, postgresql (15, for
 # postgres, initdb and pgbench), strace, jq, curl, build-essential, python3,
 # util-linux (setpriv), and the sensor (make -j2 all). Run scripts/install-deps
@@ -225,6 +229,7 @@ cmd_for() {
 	case $kind in
 	native) CMD=("$path" "$@") ;;
 	sensor) CMD=("$SENSOR" "--cid=$CID" "--sink=file:$EV" -- "$path" "${path##*/}" "$@") ;;
+	baseline) CMD=("$BASELINE" "--cid=$CID" "--sink=file:$EV" -- "$path" "${path##*/}" "$@") ;;
 	prevent) CMD=("$SENSOR" "--cid=$CID" "--sink=file:$EV" --mode=prevent -- "$path" "${path##*/}" "$@") ;;
 	strace) CMD=(strace -f -qq --seccomp-bpf -e "trace=$STRACE_SET" -o /dev/null "$path" "$@") ;;
 	esac
@@ -700,6 +705,11 @@ cost() {
 }
 
 KINDS=(native sensor prevent strace)
+BASELINE=${BASELINE:-}
+if [ -n "$BASELINE" ]; then
+	[ -x "$BASELINE" ] || die "BASELINE=$BASELINE: not an executable (an older falcon-sensor)"
+	KINDS+=(baseline)
+fi
 MAIN=(nginx-ka nginx-close make tar forkexec python pgbench pgbench-C redis)
 t_start=$SECONDS
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -724,13 +734,26 @@ echo "Load average at the start: $load_start; at the end: $(cut -d' ' -f1-3 /pro
 echo "Medians of $RUNS runs each, kinds interleaved; cost = native rate / traced rate, or traced time / native time."
 if [ "$SCALE_ONLY" -eq 0 ]; then
 	echo
-	echo "| workload | native | sensor | prevent | strace | sensor cost | prevent cost | strace cost | goal |"
-	echo "|---|---|---|---|---|---|---|---|---|"
+	if [ -n "$BASELINE" ]; then
+		echo "| workload | native | sensor | prevent | strace | baseline | sensor cost | prevent cost | strace cost | baseline cost | goal |"
+		echo "|---|---|---|---|---|---|---|---|---|---|---|"
+	else
+		echo "| workload | native | sensor | prevent | strace | sensor cost | prevent cost | strace cost | goal |"
+		echo "|---|---|---|---|---|---|---|---|---|"
+	fi
 	for key in "${MAIN[@]}"; do
 		n=$(med "$key" native)
 		s=$(med "$key" sensor)
 		p=$(med "$key" prevent)
 		st=$(med "$key" strace)
+		if [ -n "$BASELINE" ]; then
+			b=$(med "$key" baseline)
+			echo "| ${LABEL[$key]} | $(fmt "$key" "$n") | $(fmt "$key" "$s") | $(fmt "$key" "$p") |" \
+				"$(fmt "$key" "$st") | $(fmt "$key" "$b") | $(cost "$key" "$n" "$s") |" \
+				"$(cost "$key" "$n" "$p") | $(cost "$key" "$n" "$st") | $(cost "$key" "$n" "$b") |" \
+				"≤ ${GOAL[$key]} |"
+			continue
+		fi
 		echo "| ${LABEL[$key]} | $(fmt "$key" "$n") | $(fmt "$key" "$s") | $(fmt "$key" "$p") |" \
 			"$(fmt "$key" "$st") | $(cost "$key" "$n" "$s") | $(cost "$key" "$n" "$p") |" \
 			"$(cost "$key" "$n" "$st") | ≤ ${GOAL[$key]} |"
