@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "sigforward.h"
 
 /* Files and directories kept: the sensitive files are few (identity.c
  * caps them too); a new one past the cap is logged and not guarded. */
@@ -439,10 +440,18 @@ static void *guard_main(void *arg)
 		}
 		if (pf[0].revents & POLLIN) {
 			struct signalfd_siginfo si;
+			int broke = 0;
 
-			while (read(g.sig_fd, &si, sizeof si) == (ssize_t)sizeof si)
-				;
-			on_break();
+			/* A lease break comes from the kernel (si_code POLL_*);
+			 * the same signal sent with kill(2) is the application's. */
+			while (read(g.sig_fd, &si, sizeof si) == (ssize_t)sizeof si) {
+				if (si.ssi_code > 0)
+					broke = 1;
+				else if ((pid_t)si.ssi_pid != g.sensor)
+					sigforward_pass((int)si.ssi_signo);
+			}
+			if (broke)
+				on_break();
 		}
 		if (pf[1].revents & POLLIN)
 			on_inotify();

@@ -44,7 +44,7 @@ static void *loop(void *arg)
 	(void)arg;
 	sigfillset(&set);
 	sigdelset(&set, SIGCHLD);
-	sigdelset(&set, GUARD_SIGNAL); /* a lease break: the guard's */
+	sigdelset(&set, GUARD_SIGNAL); /* the guard's: it passes a sent one on */
 	pthread_mutex_lock(&lock);
 	thread_tid = gettid();
 	pthread_cond_broadcast(&changed);
@@ -74,6 +74,20 @@ static void *loop(void *arg)
 		}
 		forward(sig, pid, fd);
 	}
+}
+
+void sigforward_pass(int sig)
+{
+	pid_t pid;
+	int fd;
+
+	pthread_mutex_lock(&lock);
+	while (!target)
+		pthread_cond_wait(&changed, &lock);
+	pid = target;
+	fd = target_fd;
+	pthread_mutex_unlock(&lock);
+	forward(sig, pid, fd);
 }
 
 int sigforward_start(pid_t *tid, struct fc_err *e)

@@ -21,4 +21,9 @@ int sigforward_start(pid_t *tid, struct fc_err *e);
  * them, so that a reused pid is never signalled). */
 void sigforward_target(pid_t pid);
 
+/* Forwards sig as the thread would (once the target is known): for the
+ * guard, whose signal (a lease break, guard.h) this thread leaves alone,
+ * when somebody sent it to the sensor with kill(2). */
+void sigforward_pass(int sig);
+
 #endif

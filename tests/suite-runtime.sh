@@ -420,7 +420,8 @@ expect tinfo "--trace=info: the sensor says what it supervises and how the app e
 launch tnone "--cid=$CID --trace=none --tags=x" -- "$PROBE" parent
 expect tnone "--trace=none silences the warnings" 0 yes 0
 launch tdebug "--cid=$CID --trace=debug" -- "$PROBE" parent
-expect tdebug "--trace=debug: the launcher says which sensor it starts" 0 yes 4 'debug: starting .*falcon-sensor' 'debug: by inode: '
+expect tdebug "--trace=debug: the launcher says which sensor it starts" 0 yes 5 'debug: starting .*falcon-sensor' 'debug: by inode: ' \
+	'debug: guard: [0-9]* files leased'
 
 launch badtrace "--cid=$CID --trace=loud" -- "$PROBE" parent
 expect badtrace "a bad --trace value: fail-open, the app runs unprotected after a loud line" 0 no 1 \
