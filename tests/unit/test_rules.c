@@ -1846,6 +1846,47 @@ static void test_filter(void)
 		free_set(&b[s]);
 }
 
+/* Which reads matter (rules_spec.h), and the files the guard leases. */
+static void test_reads(void)
+{
+	static const struct {
+		enum set set;
+		enum spec_reads want;
+		const char *file;        /* one of the guarded files, or NULL */
+		const char *why;
+	} cases[] = {
+		{ SET_BUILTIN, READS_BY_FILE, "/etc/shadow",
+		  "the built-in rules read named files: the guard can watch them" },
+		{ SET_PLAIN, READS_NONE, NULL, "no read rule, no sensitive path: no read matters" },
+		{ SET_OPEN_RULE, READS_BY_FILE, "/x", "a rule on file.path eq /x: by file" },
+		{ SET_READ_RULE, READS_ALL, NULL,
+		  "a rule on opens by process.name: every open must stop" },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct built b;
+		const char **files;
+		size_t n = 0;
+		int found = cases[i].file == NULL, proc = 0;
+
+		if (build_set(cases[i].set, &b) < 0)
+			continue;
+		CHECK(rules_spec_reads(&b.rs) == cases[i].want, "reads: %s", cases[i].why);
+		files = rules_spec_read_files(&b.rs, &n);
+		for (size_t f = 0; files && f < n && cases[i].file; f++)
+			found |= strcmp(files[f], cases[i].file) == 0;
+		CHECK(files && found, "reads: %s: the guarded files name %s", cases[i].why,
+		      cases[i].file ? cases[i].file : "nothing in particular");
+		/* /proc/self/mem is the write rule's (process-memory-write):
+		 * not a file whose reads matter. */
+		for (size_t f = 0; files && f < n; f++)
+			proc |= strncmp(files[f], "/proc/", 6) == 0;
+		CHECK(!proc, "reads: %s: no /proc file among the guarded", cases[i].why);
+		free(files);
+		free_set(&b);
+	}
+}
+
 int main(void)
 {
 	test_load_table();
@@ -1857,5 +1898,6 @@ int main(void)
 	test_match_table();
 	test_match_more();
 	test_filter();
+	test_reads();
 	return unit_done();
 }
