@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -29,6 +30,11 @@
  * caps them too); a new one past the cap is logged and not guarded. */
 #define GUARD_FILES 512
 #define GUARD_DIRS 128
+
+/* Descriptors left to the rest of the sensor (the spawn's pipes, /proc
+ * reads, the walk) when the guard has taken its own: under a tight
+ * RLIMIT_NOFILE the guard steps aside, and every open stops instead. */
+#define GUARD_FD_RESERVE 16
 
 
 /* How long the guard looks for the opener of a broken lease: the kernel
@@ -547,11 +553,59 @@ static int guard_pattern(const char *pattern)
 	return all;
 }
 
+/* The files a pattern names now, counted without opening them. */
+static size_t count_pattern(const char *pattern)
+{
+	struct stat st;
+	size_t n = 0;
+	glob_t gl;
+
+	if (!strpbrk(pattern, "*?["))
+		return stat(pattern, &st) == 0 && !S_ISDIR(st.st_mode);
+	if (glob(pattern, GLOB_NOSORT | GLOB_PERIOD, NULL, &gl) != 0)
+		return 0;
+	for (size_t i = 0; i < gl.gl_pathc; i++)
+		n += stat(gl.gl_pathv[i], &st) == 0 && !S_ISDIR(st.st_mode);
+	globfree(&gl);
+	return n;
+}
+
+/* Descriptors this process may still open (RLIMIT_NOFILE less those open). */
+static long fds_free(void)
+{
+	struct rlimit rl;
+	DIR *d = opendir("/proc/self/fd");
+	long open_now = -1; /* the directory's own descriptor */
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || !d) {
+		if (d)
+			closedir(d);
+		return -1;
+	}
+	while (readdir(d))
+		open_now++;
+	closedir(d);
+	if (rl.rlim_cur == RLIM_INFINITY)
+		return LONG_MAX;
+	return (long)rl.rlim_cur - open_now + 2; /* "." and ".." */
+}
+
 int guard_start(const char *const *patterns, size_t n, int sink_fd, pid_t *tid,
 		struct fc_err *e)
 {
+	size_t need = 3 + GUARD_FD_RESERVE;
+	long left;
 	int all = 1;
 
+	*tid = 0;
+	for (size_t i = 0; i < n; i++)
+		need += count_pattern(patterns[i]);
+	left = fds_free();
+	if (left >= 0 && (size_t)left < need) {
+		fc_log(FC_TRACE_INFO, "guard: %zu descriptors needed, %ld free "
+		       "(RLIMIT_NOFILE): every open is stopped instead", need, left);
+		return 0;
+	}
 	g.sensor = getpid();
 	g.patterns = patterns;
 	g.n_patterns = n;

@@ -52,7 +52,7 @@ int guard_is_wake(const siginfo_t *si, pid_t sensor);
 /* Leases every file the patterns name (absolute paths and globs: the
  * sensitive paths and the files read rules name, rules_spec_read_files),
  * and the event file when sink_fd >= 0, and starts the guard thread (*tid: its id, for the
- * filter's sensor tids). Returns 1 when every sensitive file is guarded,
+ * filter's sensor tids; 0 when none started). Returns 1 when every sensitive file is guarded,
  * 0 when one is not (the reason is logged: the caller must then stop
  * every open), -1 on a system error (e). Read-only opens of the event
  * file are guarded when its lease holds; nothing else depends on it. */

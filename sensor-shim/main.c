@@ -249,7 +249,8 @@ static int reads_need_stops(struct sensor *s, const struct sink *sink,
 	all = guard_start(files, n, sink_file_fd(sink), &tid, &e);
 	if (all < 0)
 		cannot_start(s, e.msg);
-	ctx->tids[ctx->n_tids++] = tid;
+	if (tid > 0)
+		ctx->tids[ctx->n_tids++] = tid;
 	return !all;
 }
 
