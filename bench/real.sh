@@ -75,6 +75,7 @@
 # 2-vCPU machine, longer on a busy one; progress goes to stderr.
 set -u
 cd "$(dirname "$0")/.." || exit 1
+. tests/lib/proc_tree.sh
 
 SCALE_ONLY=0
 if [ "${1:-}" = --scale ]; then
@@ -153,51 +154,6 @@ EV=$W/events
 SRV_PID=
 SRV_TREE=
 
-# proc_start PID: the process's start time (clock ticks after boot), which
-# together with the pid names one process even if the pid is reused.
-proc_start() {
-	local s
-	s=$(sed 's/.*) //' "/proc/$1/stat" 2> /dev/null) || return 1
-	# shellcheck disable=SC2086 # split the stat fields on purpose
-	set -- $s
-	echo "${20}"
-}
-
-# alive PID: the process exists and is not a zombie waiting for its parent.
-alive() {
-	local s
-	s=$(sed 's/.*) //' "/proc/$1/stat" 2> /dev/null) || return 1
-	[ -n "$s" ] && [ "${s%% *}" != Z ] && [ "${s%% *}" != X ]
-}
-
-# proc_tree PID: "pid:starttime" of PID and all its descendants. By parent
-# links rather than sessions: postgres backends call setsid().
-proc_tree() {
-	local p st
-	for p in $(ps -e -o pid=,ppid= | awk -v root="$1" '
-		{ kids[$2] = kids[$2] " " $1 }
-		END {
-			n = split(root, todo, " ")
-			for (i = 1; i <= n; i++) {
-				print todo[i]
-				m = split(kids[todo[i]], k, " ")
-				for (j = 1; j <= m; j++) todo[++n] = k[j]
-			}
-		}'); do
-		st=$(proc_start "$p") && echo "$p:$st"
-	done
-}
-
-# still_running TREE: the pids of TREE (from proc_tree) still running as
-# the same processes.
-still_running() {
-	local e p
-	for e in $1; do
-		p=${e%%:*}
-		alive "$p" && [ "$(proc_start "$p")" = "${e#*:}" ] && echo "$p"
-	done
-}
-
 # kill_server: SIGKILL for the server's whole tree, then reap it.
 kill_server() {
 	local p tree
@@ -242,16 +198,7 @@ cc -O2 -Wall -o "$W/work" bench/tracer_work.c || die "bench/tracer_work.c does n
 TAR=$(command -v tar)
 
 # 5000 small files (100 to 2000 bytes) in 50 directories, as bench/tracer.sh.
-"$PY" - "$W/src" << 'EOF' || die "cannot generate the tar input"
-import os, random, sys
-random.seed(1)
-root = sys.argv[1]
-for d in range(50):
-    os.makedirs(f"{root}/d{d:02}")
-    for f in range(100):
-        with open(f"{root}/d{d:02}/f{f:03}.txt", "wb") as fh:
-            fh.write(os.urandom(random.randint(50, 1000)).hex().encode())
-EOF
+"$PY" bench/small_files.py "$W/src" || die "cannot generate the tar input"
 tar -C "$W/src" -cf "$W/files.tar" . || die "cannot make the tarball"
 rm -rf "$W/src"
 

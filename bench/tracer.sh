@@ -50,16 +50,7 @@ trap 'rm -rf "$W" "$X"' EXIT
 cc -O2 -Wall -o "$W/work" bench/tracer_work.c || exit 1
 
 # 5000 small files (100 to 2000 bytes) in 50 directories.
-python3 - "$W/src" <<'EOF'
-import os, random, sys
-random.seed(1)
-root = sys.argv[1]
-for d in range(50):
-    os.makedirs(f"{root}/d{d:02}")
-    for f in range(100):
-        with open(f"{root}/d{d:02}/f{f:03}.txt", "wb") as fh:
-            fh.write(os.urandom(random.randint(50, 1000)).hex().encode())
-EOF
+python3 bench/small_files.py "$W/src" || exit 1
 tar -C "$W/src" -cf "$W/files.tar" .
 TAR=$(command -v tar)
 

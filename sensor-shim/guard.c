@@ -23,7 +23,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "identity.h"
 #include "log.h"
+#include "procfs.h"
 #include "sigforward.h"
 
 /* Files and directories kept: the sensitive files are few (identity.c
@@ -53,6 +55,8 @@ struct gfile {
 	int renew;               /* refused an opener: lease it anew once no
 				  * other opener waits (guard_rearm) */
 	int tries;               /* renewals refused so far (readers) */
+	int quiet;               /* looks in a row that found no opener */
+	time_t broken;           /* CLOCK_MONOTONIC s of the first refusal */
 };
 
 static struct {
@@ -71,9 +75,27 @@ static struct {
  * its last close: a reader that holds it open. */
 #define RENEW_TRIES 50
 
+/* Renewing unlocks, and an opener that comes in the two fcntl calls
+ * before the new lease goes through unjudged. So a broken lease is left
+ * broken while openers keep coming (they sleep without a signal, and
+ * each look stops them), and renewed only after this many looks in a row,
+ * a millisecond apart, found none; or, at the latest, this many seconds
+ * after it broke (the kernel ends a broken lease at lease-break-time,
+ * 45 s by default). */
+#define RENEW_QUIET 10
+#define RENEW_BY_S 30
+
 int guard_is_wake(const siginfo_t *si, pid_t sensor)
 {
 	return si->si_signo == SIGSTOP && si->si_code == SI_TKILL && si->si_pid == sensor;
+}
+
+static time_t now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
 }
 
 /* Taking a lease makes the caller's whole process the descriptor's owner
@@ -209,8 +231,10 @@ void guard_rearm(dev_t dev, ino_t ino)
 
 	pthread_mutex_lock(&g.lock);
 	f = by_inode(dev, ino);
-	if (f && f->armed)
+	if (f && f->armed && !f->renew) {
 		f->renew = 1;
+		f->broken = now_s();
+	}
 	pthread_mutex_unlock(&g.lock);
 	if (write(g.ev_fd, &one, sizeof one) < 0)
 		fc_log(FC_TRACE_ERR, "guard: cannot wake its thread: %s", strerror(errno));
@@ -240,34 +264,13 @@ static int number(const char *s)
 	return end == s || v <= 0 || v > INT_MAX ? -1 : (int)v;
 }
 
-/* Reads a small /proc file into buf; 0 or -1. */
-static int read_small(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return 0;
-}
-
 /* Whether a task sleeps in a lease break and is ours to stop. */
-static int is_waiting_opener(int pid, int tid)
+static int is_waiting_opener(pid_t tid)
 {
-	char path[64], buf[1024], *tp;
+	struct proc_status st;
 
-	snprintf(path, sizeof path, "/proc/%d/task/%d/wchan", pid, tid);
-	if (read_small(path, buf, sizeof buf) < 0 || !strstr(buf, "break_lease"))
-		return 0;
-	snprintf(path, sizeof path, "/proc/%d/task/%d/status", pid, tid);
-	if (read_small(path, buf, sizeof buf) < 0 || !(tp = strstr(buf, "TracerPid:")))
-		return 0;
-	return number(tp + 10 + strspn(tp + 10, " \t")) == (int)g.sensor;
+	return procfs_sleeps_in(tid, "break_lease") && procfs_status(tid, &st) == 0 &&
+	       st.tracer == g.sensor;
 }
 
 /* Stops every traced task asleep in a lease break; returns how many. An
@@ -293,7 +296,7 @@ static int stop_openers(void)
 		while ((t = readdir(task)) != NULL) {
 			int tid = number(t->d_name);
 
-			if (tid > 0 && is_waiting_opener(pid, tid) &&
+			if (tid > 0 && is_waiting_opener(tid) &&
 			    syscall(SYS_tgkill, pid, tid, SIGSTOP) == 0)
 				n++;
 		}
@@ -324,16 +327,19 @@ static void on_break(void)
 		if (breaking(&g.f[i])) {
 			fc_log(FC_TRACE_DEBUG, "guard: %s: a lease break with no traced "
 			       "opener asleep (O_NONBLOCK, or untraced)", g.f[i].name);
+			if (!g.f[i].renew)
+				g.f[i].broken = now_s();
 			g.f[i].renew = 1;
 		}
 	pthread_mutex_unlock(&g.lock);
 }
 
-/* Renews the leases refused openers left broken, once no opener waits;
- * returns whether some renewal is still pending. */
+/* Renews the leases refused openers left broken, once openers have
+ * stopped coming (RENEW_QUIET); until then each look stops the openers
+ * that sleep on them. Returns whether some renewal is still pending. */
 static int pending(void)
 {
-	int left = 0, any = 0;
+	int left = 0, any = 0, stopped;
 
 	pthread_mutex_lock(&g.lock);
 	for (size_t i = 0; i < g.n; i++)
@@ -341,14 +347,18 @@ static int pending(void)
 	pthread_mutex_unlock(&g.lock);
 	if (!any)
 		return 0;
-	if (stop_openers() > 0)
-		return 1; /* the tracer refuses them, and asks again */
+	stopped = stop_openers() > 0; /* the tracer refuses them */
 	pthread_mutex_lock(&g.lock);
 	for (size_t i = 0; i < g.n; i++) {
 		struct gfile *f = &g.f[i];
 
 		if (!f->renew)
 			continue;
+		f->quiet = stopped ? 0 : f->quiet + 1;
+		if (f->quiet < RENEW_QUIET && now_s() - f->broken < RENEW_BY_S) {
+			left = 1;
+			continue;
+		}
 		if (fcntl(f->fd, F_SETLEASE, F_WRLCK) < 0) {
 			if (++f->tries < RENEW_TRIES) {
 				left = 1;
@@ -370,6 +380,7 @@ static int pending(void)
 		}
 		f->renew = 0;
 		f->tries = 0;
+		f->quiet = 0;
 	}
 	pthread_mutex_unlock(&g.lock);
 	return left;
@@ -528,46 +539,24 @@ static int start_thread(pid_t *tid, struct fc_err *e)
 	return 0;
 }
 
-/* The files a pattern names now (not directories); 1 when each is
- * guarded. */
-static int guard_pattern(const char *pattern)
+/* Leases one file of a pattern (arg: whether every one so far is
+ * guarded). */
+static int guard_one(const char *path, const struct stat *st, void *arg)
 {
-	struct stat st;
-	glob_t gl;
-	int all = 1;
+	int *all = arg;
 
-	if (!strpbrk(pattern, "*?[")) {
-		if (stat(pattern, &st) < 0 || S_ISDIR(st.st_mode) || by_inode(st.st_dev, st.st_ino))
-			return 1;
-		return guard_path(pattern, &st, FC_TRACE_INFO) == 0;
-	}
-	/* GLOB_PERIOD: "*" matches a leading dot, as fnmatch does for the
-	 * path rules (an .ssh directory's files may start with a dot). */
-	if (glob(pattern, GLOB_NOSORT | GLOB_PERIOD, NULL, &gl) != 0)
-		return 1;
-	for (size_t i = 0; i < gl.gl_pathc; i++)
-		if (stat(gl.gl_pathv[i], &st) == 0 && !S_ISDIR(st.st_mode) &&
-		    !by_inode(st.st_dev, st.st_ino))
-			all &= guard_path(gl.gl_pathv[i], &st, FC_TRACE_INFO) == 0;
-	globfree(&gl);
-	return all;
+	if (!by_inode(st->st_dev, st->st_ino) && guard_path(path, st, FC_TRACE_INFO) < 0)
+		*all = 0;
+	return 0;
 }
 
-/* The files a pattern names now, counted without opening them. */
-static size_t count_pattern(const char *pattern)
+/* Counts the files of a pattern, without opening them. */
+static int count_one(const char *path, const struct stat *st, void *arg)
 {
-	struct stat st;
-	size_t n = 0;
-	glob_t gl;
-
-	if (!strpbrk(pattern, "*?["))
-		return stat(pattern, &st) == 0 && !S_ISDIR(st.st_mode);
-	if (glob(pattern, GLOB_NOSORT | GLOB_PERIOD, NULL, &gl) != 0)
-		return 0;
-	for (size_t i = 0; i < gl.gl_pathc; i++)
-		n += stat(gl.gl_pathv[i], &st) == 0 && !S_ISDIR(st.st_mode);
-	globfree(&gl);
-	return n;
+	(void)path;
+	(void)st;
+	++*(size_t *)arg;
+	return 0;
 }
 
 /* Descriptors this process may still open (RLIMIT_NOFILE less those open). */
@@ -599,7 +588,7 @@ int guard_start(const char *const *patterns, size_t n, int sink_fd, pid_t *tid,
 
 	*tid = 0;
 	for (size_t i = 0; i < n; i++)
-		need += count_pattern(patterns[i]);
+		identity_pattern_files(patterns[i], 0, count_one, &need);
 	left = fds_free();
 	if (left >= 0 && (size_t)left < need) {
 		fc_log(FC_TRACE_INFO, "guard: %zu descriptors needed, %ld free "
@@ -613,7 +602,7 @@ int guard_start(const char *const *patterns, size_t n, int sink_fd, pid_t *tid,
 		return -1;
 	pthread_mutex_lock(&g.lock);
 	for (size_t i = 0; i < n; i++)
-		all &= guard_pattern(patterns[i]);
+		identity_pattern_files(patterns[i], 0, guard_one, &all);
 	if (!all) {
 		/* All or nothing: the opens are stopped anyway. */
 		for (size_t i = 0; i < g.n; i++) {

@@ -126,27 +126,43 @@ static void map_free(struct ino_map *m)
 	memset(m, 0, sizeof *m);
 }
 
-/* A sensitive pattern's files (not directories) into the map. An inode
- * found under several names (hard links among the patterns' files) is
- * named by the first in sorted order. */
-static void add_sensitive(struct identity *id, const char *pattern, int literal)
+void identity_pattern_files(const char *pattern, int literal,
+			    int (*fn)(const char *path, const struct stat *st, void *arg),
+			    void *arg)
 {
 	glob_t g;
 	struct stat st;
 
 	if (literal || !strpbrk(pattern, "*?[")) {
 		if (stat(pattern, &st) == 0 && !S_ISDIR(st.st_mode))
-			add(&id->sensitive, &st, pattern, "sensitive files");
+			fn(pattern, &st, arg);
 		return;
 	}
 	/* GLOB_PERIOD: "*" matches a leading dot, as fnmatch does for the
 	 * path rules (an .ssh directory's files may start with a dot). */
 	if (glob(pattern, GLOB_NOSORT | GLOB_PERIOD, NULL, &g) != 0)
 		return;
-	for (size_t i = 0; i < g.gl_pathc && id->sensitive.n < IDENTITY_MAX_INODES; i++)
-		if (stat(g.gl_pathv[i], &st) == 0 && !S_ISDIR(st.st_mode))
-			add(&id->sensitive, &st, g.gl_pathv[i], "sensitive files");
+	for (size_t i = 0; i < g.gl_pathc; i++)
+		if (stat(g.gl_pathv[i], &st) == 0 && !S_ISDIR(st.st_mode) &&
+		    fn(g.gl_pathv[i], &st, arg))
+			break;
 	globfree(&g);
+}
+
+static int add_one_sensitive(const char *path, const struct stat *st, void *arg)
+{
+	struct identity *id = arg;
+
+	add(&id->sensitive, st, path, "sensitive files");
+	return id->sensitive.n >= IDENTITY_MAX_INODES;
+}
+
+/* A sensitive pattern's files (not directories) into the map. An inode
+ * found under several names (hard links among the patterns' files) is
+ * named by the first in sorted order. */
+static void add_sensitive(struct identity *id, const char *pattern, int literal)
+{
+	identity_pattern_files(pattern, literal, add_one_sensitive, id);
 }
 
 /* The standard directories that are not another's alias (/bin is

@@ -59,6 +59,14 @@ struct identity {
 void identity_init(struct identity *id, const struct ruleset *rs);
 void identity_free(struct identity *id);
 
+/* Calls fn for each file (not directory) a sensitive pattern names now:
+ * the path itself when literal or free of glob characters, else its glob
+ * expansion, "*" matching a leading dot as fnmatch does for the path
+ * rules. A non-zero answer from fn ends the walk. */
+void identity_pattern_files(const char *pattern, int literal,
+			    int (*fn)(const char *path, const struct stat *st, void *arg),
+			    void *arg);
+
 /* The canonical path of a sensitive file with st's inode, or NULL. */
 const char *identity_sensitive(const struct identity *id, const struct stat *st);
 

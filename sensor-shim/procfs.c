@@ -1,4 +1,4 @@
-/* procfs.c: reading /proc/PID/{exe,cwd,status,cmdline}. */
+/* procfs.c: reading /proc/PID/{exe,cwd,status,cmdline,wchan}. */
 #include "procfs.h"
 
 #include <errno.h>
@@ -78,6 +78,7 @@ int procfs_status(pid_t pid, struct proc_status *st)
 		return -1;
 	st->tgid = (pid_t)field(buf, "\nTgid:");
 	st->ppid = (pid_t)field(buf, "\nPPid:");
+	st->tracer = (pid_t)field(buf, "\nTracerPid:");
 	st->uid = st->euid = -1;
 	uid = strstr(buf, "\nUid:");
 	if (uid) {
@@ -87,6 +88,13 @@ int procfs_status(pid_t pid, struct proc_status *st)
 		st->euid = strtol(end, NULL, 10);
 	}
 	return st->tgid > 0 ? 0 : -1;
+}
+
+int procfs_sleeps_in(pid_t tid, const char *name)
+{
+	char buf[256];
+
+	return slurp_small(tid, "wchan", buf, sizeof buf, 1) > 0 && strstr(buf, name);
 }
 
 int procfs_cmdline(pid_t pid, struct tstrv *v)

@@ -1,6 +1,6 @@
 /* procfs.h: the few facts about a stopped tracee that /proc gives more
  * cheaply or more truly than its memory: where its executable and working
- * directory are, its parent and user, and (when the execve arguments could
+ * directory are, its parent, user and tracer, where it sleeps, and (when the execve arguments could
  * not be kept) the argv of the new image. */
 #ifndef FC_PROCFS_H
 #define FC_PROCFS_H
@@ -14,14 +14,20 @@ struct proc_status {
 	pid_t tgid;
 	pid_t ppid;
 	long uid, euid;          /* -1 when unknown */
+	pid_t tracer;            /* TracerPid: 0 when untraced, -1 unknown */
 };
 
 /* readlink of /proc/PID/WHAT (exe, cwd) into buf, NUL-terminated; returns
  * the length, or -1 (gone, not permitted, or longer than len - 1). */
 ssize_t procfs_link(pid_t pid, const char *what, char *buf, size_t len);
 
-/* Tgid, PPid and Uid of /proc/PID/status. Returns 0 or -1. */
+/* Tgid, PPid, Uid and TracerPid of /proc/PID/status (a thread's id names
+ * the thread). Returns 0 or -1. */
 int procfs_status(pid_t pid, struct proc_status *st);
+
+/* Whether the task sleeps in a kernel function whose name contains name
+ * (/proc/TID/wchan; 0 when it runs, or cannot be read). */
+int procfs_sleeps_in(pid_t tid, const char *name);
 
 /* /proc/PID/cmdline as a string array within the ARGV_* caps. Returns 0
  * or -1. */

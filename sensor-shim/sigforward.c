@@ -35,6 +35,18 @@ static void forward(int sig, pid_t pid, int fd)
 		fc_log(FC_TRACE_DEBUG, "forwarded %s to pid %d", name, (int)pid);
 }
 
+/* The application, once sigforward_target() has named it: signals that
+ * come before wait (they stay pending). */
+static void await_target(pid_t *pid, int *fd)
+{
+	pthread_mutex_lock(&lock);
+	while (!target)
+		pthread_cond_wait(&changed, &lock);
+	*pid = target;
+	*fd = target_fd;
+	pthread_mutex_unlock(&lock);
+}
+
 static void *loop(void *arg)
 {
 	sigset_t set;
@@ -48,11 +60,8 @@ static void *loop(void *arg)
 	pthread_mutex_lock(&lock);
 	thread_tid = gettid();
 	pthread_cond_broadcast(&changed);
-	while (!target)
-		pthread_cond_wait(&changed, &lock);
-	pid = target;
-	fd = target_fd;
 	pthread_mutex_unlock(&lock);
+	await_target(&pid, &fd);
 	for (;;) {
 		siginfo_t si;
 		int sig = sigwaitinfo(&set, &si);
@@ -81,12 +90,7 @@ void sigforward_pass(int sig)
 	pid_t pid;
 	int fd;
 
-	pthread_mutex_lock(&lock);
-	while (!target)
-		pthread_cond_wait(&changed, &lock);
-	pid = target;
-	fd = target_fd;
-	pthread_mutex_unlock(&lock);
+	await_target(&pid, &fd);
 	forward(sig, pid, fd);
 }
 

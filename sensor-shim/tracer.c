@@ -340,6 +340,16 @@ static struct verdict judge(struct tracer *tr, const struct thread *t, pid_t tid
 	return v;
 }
 
+/* Reads a stopped syscall's arguments out of the tracee (ev->spec says
+ * how). */
+static void decode(struct tracer *tr, struct sys_event *ev)
+{
+	if (decode_is_file(ev->spec->decoder))
+		ev->u.file = &tr->file;
+	tmem_init(&tr->mem, (struct tmem_src){ tmem_read_process, &ev->tid });
+	syscall_decode(&tr->mem, ev);
+}
+
 /* Decodes a stopped syscall and decides: the policies on what aims at
  * the sensor, then the rules. */
 static struct verdict decide(struct tracer *tr, const struct thread *t,
@@ -348,10 +358,7 @@ static struct verdict decide(struct tracer *tr, const struct thread *t,
 	const struct spec_row *spec = ev->spec;
 	struct verdict v;
 
-	if (decode_is_file(spec->decoder))
-		ev->u.file = &tr->file;
-	tmem_init(&tr->mem, (struct tmem_src){ tmem_read_process, &ev->tid });
-	syscall_decode(&tr->mem, ev);
+	decode(tr, ev);
 	v = protect_check(ev, tr->cfg->ctx);
 	if (v.policy) {
 		struct activity a;
@@ -474,9 +481,7 @@ static void on_guard_stop(struct tracer *tr, struct thread *t, pid_t tid)
 
 		ev.row = (size_t)row;
 		ev.spec = &tr->cfg->rules->spec->rows[row];
-		ev.u.file = &tr->file;
-		tmem_init(&tr->mem, (struct tmem_src){ tmem_read_process, &ev.tid });
-		syscall_decode(&tr->mem, &ev);
+		decode(tr, &ev);
 		if (observe(&ev, &who, tr->cfg->id, &tr->obs) < 0)
 			tr->obs.ino = 0;
 		observation_done(&tr->obs);

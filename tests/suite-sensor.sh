@@ -906,15 +906,21 @@ done
 # reads), and while the app is idle (its very next write fails, not the
 # one after it). Each native and sensor run must print and exit alike.
 n=0
+# epipe_pair C READER: C natively, then under the sensor, each into a READER
+# that goes away; their stderr and exit in $T/epipe$n.n and .p. True when
+# the two are alike.
+epipe_pair() {
+	n=$((n + 1))
+	timeout -s KILL 30 sh -c "$1" 2>"$T/epipe$n.n" | $2 >/dev/null
+	echo "exit ${PIPESTATUS[0]}" >>"$T/epipe$n.n"
+	timeout -s KILL 30 "$SENSOR" --cid="$CID" --sink="file:$T/epipe.ev" -- /bin/sh sh -c "$1" 2>"$T/epipe$n.p" |
+		$2 >/dev/null
+	echo "exit ${PIPESTATUS[0]}" >>"$T/epipe$n.p"
+	cmp -s "$T/epipe$n.n" "$T/epipe$n.p"
+}
 for c in 'yes; echo "yes: $?" >&2' 'trap "" PIPE; yes; echo "yes: $?" >&2'; do
 	for reader in 'head -n 1' 'sleep 1'; do
-		n=$((n + 1))
-		timeout -s KILL 30 sh -c "$c" 2>"$T/epipe$n.n" | $reader >/dev/null
-		echo "exit ${PIPESTATUS[0]}" >>"$T/epipe$n.n"
-		timeout -s KILL 30 "$SENSOR" --cid="$CID" --sink="file:$T/epipe.ev" -- /bin/sh sh -c "$c" 2>"$T/epipe$n.p" |
-			$reader >/dev/null
-		echo "exit ${PIPESTATUS[0]}" >>"$T/epipe$n.p"
-		if cmp -s "$T/epipe$n.n" "$T/epipe$n.p"; then
+		if epipe_pair "$c" "$reader"; then
 			ok "the log reader goes away ($reader): $(tr '\n' ' ' <"$T/epipe$n.p")as natively ($c)"
 		else
 			notok "the log reader goes away ($reader, $c)"
@@ -924,13 +930,7 @@ for c in 'yes; echo "yes: $?" >&2' 'trap "" PIPE; yes; echo "yes: $?" >&2'; do
 done
 IDLE='echo one; sleep 1; echo two; echo "echo: $?" >&2'
 for c in "$IDLE" "trap '' PIPE; $IDLE"; do
-	n=$((n + 1))
-	timeout -s KILL 30 sh -c "$c" 2>"$T/epipe$n.n" | head -n 1 >/dev/null
-	echo "exit ${PIPESTATUS[0]}" >>"$T/epipe$n.n"
-	timeout -s KILL 30 "$SENSOR" --cid="$CID" --sink="file:$T/epipe.ev" -- /bin/sh sh -c "$c" 2>"$T/epipe$n.p" |
-		head -n 1 >/dev/null
-	echo "exit ${PIPESTATUS[0]}" >>"$T/epipe$n.p"
-	if cmp -s "$T/epipe$n.n" "$T/epipe$n.p"; then
+	if epipe_pair "$c" 'head -n 1'; then
 		ok "the log reader went away while the app slept: its next write fails, $(tr '\n' ' ' <"$T/epipe$n.p")as natively"
 	else
 		notok "the log reader went away while the app slept ($c)"

@@ -25,6 +25,7 @@ STOP_DEADLINE=20  # seconds for it to exit after its stop signal
 failed=0
 
 . tests/lib/tap.sh
+. tests/lib/proc_tree.sh
 ok() { echo "ok - servers: $1"; }
 
 if [ "$(id -u)" != 0 ]; then
@@ -52,52 +53,6 @@ chmod 711 "$T"
 # was just before the stop: what must be gone afterwards.
 SPID=
 TREE=
-
-# proc_start PID: the process's start time, which with the pid names one
-# process even if the pid is reused.
-proc_start() {
-	local s
-	s=$(sed 's/.*) //' "/proc/$1/stat" 2> /dev/null) || return 1
-	# shellcheck disable=SC2086 # split the stat fields on purpose
-	set -- $s
-	echo "${20}"
-}
-
-# alive PID: the process exists and is not a zombie waiting for its parent.
-alive() {
-	local s
-	s=$(sed 's/.*) //' "/proc/$1/stat" 2> /dev/null) || return 1
-	[ -n "$s" ] && [ "${s%% *}" != Z ] && [ "${s%% *}" != X ]
-}
-
-# proc_tree PID: "pid:starttime" of PID and all its descendants, by parent
-# links (postgres backends call setsid(), so a session would miss them).
-proc_tree() {
-	local p st
-	for p in $(ps -e -o pid=,ppid= | awk -v root="$1" '
-		{ kids[$2] = kids[$2] " " $1 }
-		END {
-			n = split(root, todo, " ")
-			for (i = 1; i <= n; i++) {
-				print todo[i]
-				m = split(kids[todo[i]], k, " ")
-				for (j = 1; j <= m; j++) todo[++n] = k[j]
-			}
-		}'); do
-		st=$(proc_start "$p") && echo "$p:$st"
-	done
-}
-
-# still_running TREE: the processes of TREE still running, as "pid (name)".
-still_running() {
-	local e p
-	for e in $1; do
-		p=${e%%:*}
-		if alive "$p" && [ "$(proc_start "$p")" = "${e#*:}" ]; then
-			echo "$p ($(cat "/proc/$p/comm" 2> /dev/null))"
-		fi
-	done
-}
 
 # kill_all: SIGKILL for the sensor and everything it started.
 kill_all() {
@@ -182,7 +137,7 @@ stop() {
 		while alive "$SPID" && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.1; done
 		if alive "$SPID"; then
 			not_ok "$name ($mode): stops within $STOP_DEADLINE s of SIG$sig to the sensor" \
-				"still running: $(still_running "$TREE" | tr '\n' ' ')" "its output:" "$LOG"
+				"still running: $(named $(still_running "$TREE") | tr '\n' ' ')" "its output:" "$LOG"
 			kill_all
 		else
 			ok "$name ($mode): stops within $STOP_DEADLINE s of SIG$sig to the sensor"
@@ -199,7 +154,7 @@ stop() {
 			if [ -z "$left" ]; then
 				ok "$name ($mode): no process left running"
 			else
-				not_ok "$name ($mode): no process left running" "left: $left"
+				not_ok "$name ($mode): no process left running" "left: $(named $left)"
 				kill_all
 			fi
 		fi
