@@ -70,6 +70,14 @@ static int bad(const struct ctx *c, const struct jv *at, const char *fmt, ...)
 		snprintf(rule, sizeof rule, "rule %zu: ", c->rule_no);
 	if (c->cond_no)
 		snprintf(cond, sizeof cond, "condition %zu: ", c->cond_no);
+	/* Names quoted from the file may hold control bytes (a "\n" in a
+	 * key): the message stays one printable line. */
+	for (char *p = what; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	for (char *p = rule; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	return fc_fail(c->e, FC_ERR_INPUT, "rules file %s: line %u, column %u: %s%s%s "
 		       "(see RULES.md)", c->file, at->line, at->col, rule, cond, what);
 }
