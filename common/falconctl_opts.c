@@ -158,6 +158,21 @@ static int set_file_events(struct falconctl_opts *o, const char *v, struct fc_er
 	return 0;
 }
 
+static int set_entrants(struct falconctl_opts *o, const char *v, struct fc_err *e)
+{
+	if (strcmp(v, "auto") == 0)
+		o->entrants = FC_ENTRANTS_AUTO;
+	else if (strcmp(v, "on") == 0)
+		o->entrants = FC_ENTRANTS_ON;
+	else if (strcmp(v, "off") == 0)
+		o->entrants = FC_ENTRANTS_OFF;
+	else
+		return fc_fail(e, FC_ERR_USAGE, "--entrants=%s: use auto (trace processes "
+			       "that enter the container from outside, in a container), "
+			       "on, or off", v);
+	return 0;
+}
+
 const char *const falconctl_allow_names[] = {
 	"io-uring", "user-namespace", "compat-abi", "chroot", "net-raw", "sys-nice",
 	NULL,
@@ -214,6 +229,7 @@ static const struct known_opt table[] = {
 	{ "rules", set_rules },
 	{ "file-events", set_file_events },
 	{ "allow", set_allow },
+	{ "entrants", set_entrants },
 };
 
 #define N_KNOWN (sizeof table / sizeof *table)

@@ -38,6 +38,17 @@ enum fc_file_events {
 	FC_FILE_EVENTS_OFF,
 };
 
+/* Whether the sensor looks for processes that enter the container from
+ * outside (ECS Exec, docker exec, nsenter) and traces them too; auto: when
+ * the PID namespace is the container's (the sensor is its PID 1, or the
+ * child of an init that is), so that a sensor run by hand on a host does
+ * not take the host's processes for entrants. */
+enum fc_entrants {
+	FC_ENTRANTS_AUTO = 0,
+	FC_ENTRANTS_ON,
+	FC_ENTRANTS_OFF,
+};
+
 /* --allow=LIST: each name lifts one refusal the sensor makes by default
  * to close a blind spot, for an application that needs what it refuses;
  * each one reopens that blind spot (sensor-shim/policy.c says which). */
@@ -69,6 +80,7 @@ struct falconctl_opts {
 	const char *rules;       /* --rules=PATH: more rules (RULES.md); or NULL */
 	enum fc_file_events file_events; /* --file-events=on|off, default on */
 	unsigned allow;          /* --allow=a,b: enum fc_allow bits, default 0 */
+	enum fc_entrants entrants; /* --entrants=auto|on|off, default auto */
 };
 
 /* Sorts words[0..n) into the options this sensor understands, which are

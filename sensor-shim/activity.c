@@ -29,6 +29,8 @@ const struct act_field_info act_fields[F_N_FIELDS] = {
 	[F_PROCESS_UID] = { "process.uid", AT_NUMBER, ALL },
 	[F_PROCESS_IS_MAIN] = { "process.is_main", AT_BOOL, ALL },
 	[F_PROCESS_IS_ENTRYPOINT] = { "process.is_entrypoint", AT_BOOL, EV(ACT_EXEC) },
+	[F_PROCESS_ENTERED] = { "process.entered", AT_BOOL, ALL },
+	[F_PROCESS_TTY] = { "process.tty", AT_BOOL, ALL },
 	[F_ACTOR_NAME] = { "actor.name", AT_STRING, ALL },
 	[F_ACTOR_PATH] = { "actor.path", AT_STRING, ALL },
 	/* ptrace: process_vm_writev names /proc/PID/mem, the file an open
@@ -120,6 +122,14 @@ struct act_value act_get(struct activity *a, enum act_field f)
 		return num(a->uid >= 0, a->uid);
 	case F_PROCESS_IS_MAIN: return boolean(a->is_main);
 	case F_PROCESS_IS_ENTRYPOINT: return boolean(a->is_entrypoint);
+	case F_PROCESS_ENTERED: return boolean(a->entered_ms != 0);
+	case F_PROCESS_TTY:
+		if (a->tty < 0) {
+			struct proc_stat ps;
+
+			a->tty = procfs_stat(a->tid, &ps) == 0 && ps.tty_nr != 0;
+		}
+		return boolean(a->tty);
 	case F_ACTOR_NAME:
 		/* Through trampolines: the actor of python -> env -> sh is
 		 * python, and only python's names count. */

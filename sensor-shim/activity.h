@@ -38,6 +38,7 @@ extern const char *const act_event_names[ACT_N_EVENTS];
 enum act_field {
 	F_PROCESS_NAME, F_PROCESS_PATH, F_PROCESS_CMD_LINE, F_PROCESS_ARGS,
 	F_PROCESS_PID, F_PROCESS_UID, F_PROCESS_IS_MAIN, F_PROCESS_IS_ENTRYPOINT,
+	F_PROCESS_ENTERED, F_PROCESS_TTY,
 	F_ACTOR_NAME, F_ACTOR_PATH,
 	F_FILE_PATH, F_FILE_OLD_PATH, F_FILE_IS_WRITE, F_FILE_IS_TRUNC, F_FILE_MODE,
 	F_FILE_WRITTEN_SINCE_START,
@@ -67,6 +68,11 @@ struct activity {
 	int is_entrypoint;       /* exec: the container's own command */
 	long uid;                /* -1: not read yet (read only when a rule
 				  * asks: it costs a /proc read) */
+	/* The process, or one it descends from, entered the container from
+	 * outside (entrants.h) at this time (ms since the epoch); 0: no. */
+	unsigned long long entered_ms;
+	int tty;                 /* it has a controlling terminal; -1: not
+				  * read yet (like uid) */
 
 	/* process.*: for exec, the program about to run */
 	const char *name, *path, *cmd_line;

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "entrants.h"
 #include "identity.h"
 #include "log.h"
 #include "procfs.h"
@@ -264,18 +265,22 @@ static int number(const char *s)
 	return end == s || v <= 0 || v > INT_MAX ? -1 : (int)v;
 }
 
-/* Whether a task sleeps in a lease break and is ours to stop. */
+/* Whether a task sleeps in a lease break: 1 when it is ours to stop, 2
+ * when nobody traces it yet. */
 static int is_waiting_opener(pid_t tid)
 {
 	struct proc_status st;
 
-	return procfs_sleeps_in(tid, "break_lease") && procfs_status(tid, &st) == 0 &&
-	       st.tracer == g.sensor;
+	if (!procfs_sleeps_in(tid, "break_lease") || procfs_status(tid, &st) < 0)
+		return 0;
+	return st.tracer == g.sensor ? 1 : st.tracer == 0 ? 2 : 0;
 }
 
 /* Stops every traced task asleep in a lease break; returns how many. An
- * untraced one (a process that entered the container from outside) is
- * not ours to interrupt: it waits until the lease is released. */
+ * untraced one (a process that entered the container from outside and
+ * was not found yet) is not ours to interrupt: the entrant watch is
+ * asked to look at once, and the next look stops it once it is traced;
+ * until then it waits, as the lease is not released. */
 static int stop_openers(void)
 {
 	DIR *proc = opendir("/proc"), *task;
@@ -296,9 +301,12 @@ static int stop_openers(void)
 		while ((t = readdir(task)) != NULL) {
 			int tid = number(t->d_name);
 
-			if (tid > 0 && is_waiting_opener(tid) &&
-			    syscall(SYS_tgkill, pid, tid, SIGSTOP) == 0)
+			int waiting = tid > 0 ? is_waiting_opener(tid) : 0;
+
+			if (waiting == 1 && syscall(SYS_tgkill, pid, tid, SIGSTOP) == 0)
 				n++;
+			else if (waiting == 2)
+				entrants_poke();
 		}
 		closedir(task);
 	}

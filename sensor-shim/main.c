@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "entrants.h"
 #include "err.h"
 #include "exit_codes.h"
 #include "falconctl_opts.h"
@@ -24,6 +25,7 @@
 #include "ocsf.h"
 #include "path_resolve.h"
 #include "policy.h"
+#include "procfs.h"
 #include "protect.h"
 #include "relay.h"
 #include "rules.h"
@@ -73,6 +75,8 @@ struct sensor {
 	char hostname[256];
 	char self_exe[PATH_MAX];
 	char *sink;               /* --sink's value, copied out of argv */
+	pid_t ancestors[16];      /* never taken for entrants */
+	size_t n_ancestors;
 };
 
 /* The sensor cannot protect the application: run it bare (fail-open, the
@@ -273,6 +277,51 @@ static struct relay *log_relay(void)
 
 /* The built-in rules and --rules. A bad rules file is a start failure:
  * running with fewer rules than the user wrote would be a silent hole. */
+/* The inits that run a container's command as their child: ECS's
+ * initProcessEnabled (docker-init), tini, dumb-init, podman's catatonit. */
+static int is_container_init(pid_t pid)
+{
+	static const char *const inits[] = { "docker-init", "tini", "dumb-init",
+					     "catatonit", NULL };
+	char exe[PATH_MAX];
+	const char *base;
+
+	if (procfs_link(pid, "exe", exe, sizeof exe) < 0)
+		return 0;
+	base = path_base_name(exe);
+	for (size_t i = 0; inits[i]; i++)
+		if (strcmp(base, inits[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* --entrants=auto: only where the PID namespace is the container's; a
+ * sensor run by hand on a host would take every process of the host for
+ * an entrant. The sensor's ancestors in the namespace are never
+ * entrants. */
+static int entrants_wanted(struct sensor *s)
+{
+	pid_t pid = getppid();
+
+	while (pid > 0 && s->n_ancestors < sizeof s->ancestors / sizeof *s->ancestors) {
+		struct proc_status st;
+
+		s->ancestors[s->n_ancestors++] = pid;
+		if (procfs_status(pid, &st) < 0)
+			break;
+		pid = st.ppid;
+	}
+	switch (s->fo.entrants) {
+	case FC_ENTRANTS_ON:
+		return 1;
+	case FC_ENTRANTS_OFF:
+		return 0;
+	case FC_ENTRANTS_AUTO:
+		break;
+	}
+	return getpid() == 1 || (getppid() == 1 && is_container_init(1));
+}
+
 static void load_rules(struct sensor *s)
 {
 	struct fc_err e = { 0 };
@@ -309,10 +358,10 @@ int main(int argc, char **argv)
 	struct relay *relay;
 	struct spawn_req req;
 	char detail[256], *line;
-	pid_t sig_tid;
+	pid_t sig_tid, watch_tid = 0;
 	sigset_t waited;
 	size_t len;
-	int dd = 1, every_open;
+	int dd = 1, every_open, entrants;
 
 	fc_log_setup("falcon-sensor", FC_TRACE_WARN);
 	while (dd < argc && strcmp(argv[dd], "--") != 0)
@@ -353,6 +402,12 @@ int main(int argc, char **argv)
 	if (sigforward_start(&sig_tid, &e) < 0)
 		cannot_start(&s, e.msg);
 	relay = log_relay();
+	entrants = entrants_wanted(&s);
+	if (entrants && entrants_start(getpid(), &watch_tid, &e) < 0) {
+		fc_log(FC_TRACE_ERR, "%s: processes that enter the container from outside "
+		       "(ECS Exec) will not be traced", e.msg);
+		entrants = 0;
+	}
 	ctx.pid = getpid();
 	ctx.pgid = getpgrp();
 	ctx.tids[ctx.n_tids++] = ctx.pid;
@@ -360,6 +415,8 @@ int main(int argc, char **argv)
 	ctx.tids[ctx.n_tids++] = sig_tid;
 	if (relay_tid(relay))
 		ctx.tids[ctx.n_tids++] = relay_tid(relay);
+	if (watch_tid)
+		ctx.tids[ctx.n_tids++] = watch_tid;
 	lifted_policies(&s, &ctx);
 	sink_identity(sink, &ctx);
 	ctx.roots_may_differ = (s.fo.allow & (FC_ALLOW_CHROOT | FC_ALLOW_USER_NAMESPACE)) != 0;
@@ -404,9 +461,14 @@ int main(int argc, char **argv)
 	       (int)child.pid, s.fo.cid);
 	spawn_release(&child);
 
-	tc = (struct tracer_cfg){ &rules, &ctx, s.fo.seccomp == FC_SECCOMP_ON, sink,
-				  &s.ocsf, child.pid, s.self_exe, &s.rules, s.fo.mode,
-				  &s.id };
+	tc = (struct tracer_cfg){
+		.rules = &rules, .ctx = &ctx, .seccomp = s.fo.seccomp == FC_SECCOMP_ON,
+		.sink = sink, .ocsf = &s.ocsf, .app = child.pid, .sensor_exe = s.self_exe,
+		.ruleset = &s.rules, .mode = s.fo.mode, .id = &s.id,
+		.filter = s.fo.seccomp == FC_SECCOMP_ON ? &prog : NULL,
+		.ptrace_options = req.ptrace_options, .entrants = entrants,
+		.ancestors = s.ancestors, .n_ancestors = s.n_ancestors,
+	};
 	if (tracer_run(&tc, &res, &e) < 0) {
 		fc_log_fatal("%s; stopping the application", e.msg);
 		kill(child.pid, SIGKILL);

@@ -24,6 +24,8 @@ static void who(struct activity *a, const struct observe_proc *p)
 	a->pid = p->pid;
 	a->is_main = p->is_main;
 	a->uid = -1;
+	a->tty = -1;
+	a->entered_ms = p->entered_ms;
 	a->path = a->actor_path = p->exe;
 	a->name = a->actor_name = p->name ? p->name : path_base_name(p->exe);
 	a->cmd_line = a->actor_cmd_line = p->cmd_line;

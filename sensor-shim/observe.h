@@ -32,6 +32,7 @@ struct observe_proc {
 	size_t n_actor_names;
 	int entry_trampoline;    /* a trampoline the entrypoint ran: its exec
 				  * is still the container's command */
+	unsigned long long entered_ms; /* activity.h */
 };
 
 #define OBS_NAMES 8              /* names of the program an exec runs */

@@ -68,6 +68,9 @@ struct ocsf_launch {
 	unsigned exec_path_flags;/* TSTR_* */
 	struct ocsf_proc actor;  /* the same pid before the exec */
 	struct ocsf_proc parent;
+	unsigned long long entered_ms; /* activity.h; 0: not entered */
+	int attached;            /* an entrant found running (entrants.h),
+				  * not an exec the sensor saw */
 };
 
 struct ocsf_terminate {
@@ -77,6 +80,7 @@ struct ocsf_terminate {
 	const char *exe;
 	const char *cmd_line;
 	int wait_status;         /* as waitpid gives it */
+	unsigned long long entered_ms; /* activity.h; 0: not entered */
 };
 
 /* The sensor's own counters, for lifecycle and drop events. */

@@ -40,18 +40,26 @@ struct image {
 				  * still a copy of the sensor */
 #define PROC_COMPAT_REPORTED 0x4U /* its compat-abi Finding is out: one
 				   * per process (policy.h) */
+#define PROC_ENTRANT_STEP 0x8U   /* an entrant, or made by one (entrants.h):
+				  * a task it makes may lack the filter */
 
 struct proc {
 	pid_t tgid;
 	pid_t ppid;              /* as last known */
 	unsigned flags;
 	unsigned threads;        /* live threads in the table */
+	unsigned long long entered_ms; /* activity.h: 0, or when the entrant
+				  * it comes from entered */
 	struct image *img;
 	struct proc *next;
 };
 
 #define THR_WANT_EXIT 0x1U       /* resume with PTRACE_SYSCALL: the spec
 				  * wants this syscall's exit stop */
+#define THR_UNFILTERED 0x2U      /* no sensor filter yet (filter_inject.h):
+				  * resumed with PTRACE_SYSCALL, every
+				  * syscall judged at its entry stop */
+#define THR_NO_INJECT 0x4U       /* the filter cannot be put in: stays so */
 
 struct thread {
 	pid_t tid;

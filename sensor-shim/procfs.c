@@ -1,4 +1,4 @@
-/* procfs.c: reading /proc/PID/{exe,cwd,status,cmdline,wchan}. */
+/* procfs.c: reading /proc/PID/{exe,cwd,status,stat,cmdline,wchan}. */
 #include "procfs.h"
 
 #include <errno.h>
@@ -88,6 +88,70 @@ int procfs_status(pid_t pid, struct proc_status *st)
 		st->euid = strtol(end, NULL, 10);
 	}
 	return st->tgid > 0 ? 0 : -1;
+}
+
+int procfs_stat(pid_t pid, struct proc_stat *ps)
+{
+	char buf[1024];
+	const char *p;
+	unsigned long long v[20];
+	size_t n = 0;
+
+	if (slurp_small(pid, "stat", buf, sizeof buf, 1) <= 0)
+		return -1;
+	/* The command name may hold anything, ')' too: the fields start
+	 * after the last one. */
+	p = strrchr(buf, ')');
+	if (!p || p[1] != ' ' || !p[2])
+		return -1;
+	ps->state = p[2];
+	p += 3;
+	while (n < 20 && *p == ' ') {
+		char *end;
+
+		v[n] = strtoull(p + 1, &end, 10);
+		if (end == p + 1)
+			break;
+		n++;
+		p = end;
+	}
+	/* After the state: ppid pgrp session tty_nr ... starttime, the
+	 * 19th (a negative priority or nice parses, wrapped, and counts). */
+	if (n < 4)
+		return -1;
+	ps->tty_nr = (int)v[3];
+	ps->start_ticks = n >= 19 ? v[18] : 0;
+	return 0;
+}
+
+int procfs_is_dead(pid_t tid)
+{
+	struct proc_stat ps;
+
+	return procfs_stat(tid, &ps) < 0 || ps.state == 'Z' || ps.state == 'X';
+}
+
+unsigned long long procfs_start_ms(unsigned long long start_ticks)
+{
+	static unsigned long long boot_s;
+	static long hz;
+	char buf[4096];
+	const char *b;
+
+	if (!boot_s) {
+		int fd = open("/proc/stat", O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+
+		if (fd >= 0)
+			close(fd);
+		buf[n > 0 ? n : 0] = '\0';
+		b = strstr(buf, "\nbtime ");
+		boot_s = b ? strtoull(b + 7, NULL, 10) : 0;
+		hz = sysconf(_SC_CLK_TCK);
+	}
+	if (!boot_s || hz <= 0 || !start_ticks)
+		return 0;
+	return boot_s * 1000ULL + start_ticks * 1000ULL / (unsigned long long)hz;
 }
 
 int procfs_sleeps_in(pid_t tid, const char *name)

@@ -25,6 +25,25 @@ ssize_t procfs_link(pid_t pid, const char *what, char *buf, size_t len);
  * the thread). Returns 0 or -1. */
 int procfs_status(pid_t pid, struct proc_status *st);
 
+/* What /proc/PID/stat says of a task: its state letter (R, S, Z...),
+ * its controlling terminal (0: none) and when it started, in clock
+ * ticks since boot. */
+struct proc_stat {
+	char state;
+	int tty_nr;
+	unsigned long long start_ticks;
+};
+
+/* Returns 0 or -1 (gone). */
+int procfs_stat(pid_t pid, struct proc_stat *ps);
+
+/* Whether the task is gone or a zombie: it will run no more. */
+int procfs_is_dead(pid_t tid);
+
+/* A start time in ticks since boot (proc_stat) as milliseconds since the
+ * epoch (the boot time from /proc/stat, read once); 0 when unknown. */
+unsigned long long procfs_start_ms(unsigned long long start_ticks);
+
 /* Whether the task sleeps in a kernel function whose name contains name
  * (/proc/TID/wchan; 0 when it runs, or cannot be read). */
 int procfs_sleeps_in(pid_t tid, const char *name);

@@ -21,4 +21,26 @@ int regs_skip_syscall(pid_t tid, int err);
  * instead of restarting. */
 int regs_interrupted_syscall(pid_t tid, uint64_t *nr, uint64_t args[6]);
 
+/* Running syscalls of the sensor's choosing in a tracee (entrant.h), from
+ * a syscall-entry stop of a native syscall. The registers at that stop
+ * are saved first; regs_call then makes the tracee run nr(args): at the
+ * entry stop itself (first call), the syscall entered is swapped for it;
+ * at the exit stop of an earlier call, the instruction pointer goes back
+ * to the syscall instruction, which the tracee runs again with new
+ * registers (through a fresh entry stop). regs_reenter finally puts the
+ * saved registers back, pointed at the syscall instruction, so that the
+ * tracee enters its own syscall again as if nothing had happened. */
+struct regs_saved {
+	unsigned char raw[512];
+};
+
+/* 0, or -1 with errno: gone (ESRCH), or not a native 64-bit syscall
+ * entry (ENOTSUP), or not implemented on this architecture (ENOSYS). */
+int regs_save(pid_t tid, struct regs_saved *s);
+int regs_call(pid_t tid, const struct regs_saved *s, int at_entry, long nr,
+	      const uint64_t args[6]);
+/* At the exit stop of a call: its return value into *ret. */
+int regs_call_result(pid_t tid, long *ret);
+int regs_reenter(pid_t tid, const struct regs_saved *s);
+
 #endif

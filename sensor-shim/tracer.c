@@ -1,8 +1,10 @@
 /* tracer.c: the stop loop (see tracer.h for what each stop means). */
 #include "tracer.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +14,11 @@
 #include <linux/audit.h>
 #include <stdio.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "entrants.h"
+#include "filter_inject.h"
 #include "guard.h"
 #include "identity.h"
 #include "kill_all.h"
@@ -25,6 +30,7 @@
 #include "procfs.h"
 #include "protect.h"
 #include "regs_arch.h"
+#include "sigforward.h"
 #include "syscall_decode.h"
 #include "verdict.h"
 
@@ -52,7 +58,7 @@ struct tracer {
 /* Resumes a stopped task; sig is re-injected (0: none). */
 static void resume(struct tracer *tr, const struct thread *t, pid_t tid, int sig)
 {
-	int want_exit = t && (t->flags & THR_WANT_EXIT);
+	int want_exit = t && (t->flags & (THR_WANT_EXIT | THR_UNFILTERED));
 	enum __ptrace_request req = !tr->cfg->seccomp || want_exit ?
 		PTRACE_SYSCALL : PTRACE_CONT;
 
@@ -98,22 +104,44 @@ static struct thread *add_thread(struct tracer *tr, pid_t tid, pid_t tgid)
 	return t;
 }
 
+/* What a new task takes from the process that made it: the entrant's
+ * mark, and the chance that it lacks the filter. */
+static void inherit(struct proc *child, const struct proc *from)
+{
+	if (!child || !from || child == from)
+		return;
+	child->entered_ms = from->entered_ms;
+	child->flags |= from->flags & PROC_ENTRANT_STEP;
+}
+
 /* A task seen before its creator's fork/clone event (or whose creator we
  * could not follow): /proc says what it is, while it sits in its first
  * stop. */
 static struct thread *adopt(struct tracer *tr, pid_t tid)
 {
 	struct proc_status st;
+	struct proc *p, *from;
+	struct thread *t;
 
 	if (procfs_status(tid, &st) < 0) {
 		st.tgid = tid;
 		st.ppid = 0;
 	}
-	if (st.tgid == tid)
-		add_proc(tr, tid, st.ppid, image_of(tr, st.ppid));
-	else
-		add_proc(tr, st.tgid, 0, NULL);
-	return add_thread(tr, tid, st.tgid);
+	if (st.tgid == tid) {
+		p = add_proc(tr, tid, st.ppid, image_of(tr, st.ppid));
+		from = pt_proc(&tr->pt, st.ppid);
+		inherit(p, from);
+	} else {
+		p = add_proc(tr, st.tgid, 0, NULL);
+		from = p;
+	}
+	t = add_thread(tr, tid, st.tgid);
+	/* Which thread made it is unknown here: one of an entrant's may
+	 * have, before it had the filter. A second copy of the filter
+	 * costs little; a task let run unfiltered would see nothing. */
+	if (t && from && (from->flags & PROC_ENTRANT_STEP))
+		t->flags |= THR_UNFILTERED;
+	return t;
 }
 
 static void on_new_task(struct tracer *tr, const struct thread *parent, pid_t tid,
@@ -122,6 +150,7 @@ static void on_new_task(struct tracer *tr, const struct thread *parent, pid_t ti
 	unsigned long msg = 0;
 	pid_t child;
 	pid_t creator = parent ? parent->tgid : tid;
+	struct thread *ct;
 
 	if (ptrace(PTRACE_GETEVENTMSG, tid, NULL, &msg) < 0)
 		return;
@@ -133,14 +162,18 @@ static void on_new_task(struct tracer *tr, const struct thread *parent, pid_t ti
 	if (kill(child, 0) < 0 && errno == ESRCH)
 		return;
 	if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK) {
-		add_proc(tr, child, creator, image_of(tr, creator));
-		add_thread(tr, child, child);
-		return;
+		inherit(add_proc(tr, child, creator, image_of(tr, creator)),
+			pt_proc(&tr->pt, creator));
+		ct = add_thread(tr, child, child);
+	} else {
+		/* clone: a thread, or a process made without SIGCHLD. The
+		 * child cannot run (or exit) before its first stop is
+		 * resumed, so /proc answers reliably. */
+		ct = adopt(tr, child);
 	}
-	/* clone: a thread, or a process made without SIGCHLD. The child
-	 * cannot run (or exit) before its first stop is resumed, so /proc
-	 * answers reliably. */
-	adopt(tr, child);
+	/* A task has the filter exactly when the thread that made it had. */
+	if (ct && parent)
+		ct->flags = (ct->flags & ~THR_UNFILTERED) | (parent->flags & THR_UNFILTERED);
 }
 
 static void emit(struct tracer *tr, char *line, size_t len)
@@ -215,6 +248,7 @@ static struct observe_proc who_is(struct tracer *tr, const struct thread *t, pid
 		.actor_names = actor ? actor->names : NULL,
 		.n_actor_names = actor ? actor->n_names : 0,
 		.entry_trampoline = img && img->entry,
+		.entered_ms = p ? p->entered_ms : 0,
 	};
 }
 
@@ -296,6 +330,21 @@ static void emulate_kill_all(struct tracer *tr, const struct thread *t, pid_t ti
 	       "to the sensor", (int)(uint32_t)ev->args[1], (int)caller, n);
 }
 
+/* A Detection Finding for each rule the verdict names. */
+static void report_matches(struct tracer *tr, const struct verdict *v, const struct activity *a)
+{
+	const struct tracer_cfg *cfg = tr->cfg;
+
+	for (size_t i = 0; i < v->n_match; i++) {
+		const struct rule *r = &cfg->ruleset->rules[v->match[i]];
+		size_t len;
+		char *line = ocsf_finding(cfg->ocsf, r, a, verdict_applies(r, cfg->mode), &len);
+
+		emit(tr, line, len);
+		fc_log(FC_TRACE_INFO, "rule %s: %s (pid %d)", r->id, r->title, (int)a->pid);
+	}
+}
+
 /* The rules on what the syscall is about to do: the activity's event and
  * the Findings go out before the verdict is applied, so that they come
  * before the Terminate of a process the verdict kills. */
@@ -329,13 +378,7 @@ static struct verdict judge(struct tracer *tr, const struct thread *t, pid_t tid
 		observation_done(o);
 		return v;
 	}
-	for (size_t i = 0; i < v.n_match; i++) {
-		const struct rule *r = &cfg->ruleset->rules[v.match[i]];
-
-		line = ocsf_finding(cfg->ocsf, r, &o->a, verdict_applies(r, cfg->mode), &len);
-		emit(tr, line, len);
-		fc_log(FC_TRACE_INFO, "rule %s: %s (pid %d)", r->id, r->title, (int)who.pid);
-	}
+	report_matches(tr, &v, &o->a);
 	observation_done(o);
 	return v;
 }
@@ -497,30 +540,86 @@ static void on_guard_stop(struct tracer *tr, struct thread *t, pid_t tid)
 		guard_rearm(o->dev, o->ino);
 }
 
-/* A syscall-entry or -exit stop: every syscall with --seccomp=off, and the
- * exits that rows asked for. */
-static void on_syscall_stop(struct tracer *tr, struct thread *t, pid_t tid)
+static int on_death(struct tracer *tr, pid_t tid, int status);
+
+/* A thread without the filter, at a syscall-entry stop: it installs the
+ * filter now (filter_inject.h). Returns 1 when the caller is to judge
+ * this syscall and resume the thread, 2 when only to resume it, 0 when
+ * it is resumed or gone already. */
+static int take_filter(struct tracer *tr, struct thread *t, pid_t tid)
+{
+	const char *why = "";
+	int status = 0;
+	struct timespec t0, t1;
+	const struct proc *p;
+
+	if (!tr->cfg->filter || (t->flags & THR_NO_INJECT))
+		return 1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	p = pt_proc(&tr->pt, t->tgid);
+	switch (filter_inject(tid, tr->cfg->filter, tid != t->tgid || !p || p->threads <= 1,
+			      &status, &why)) {
+	case INJECT_DONE:
+		t->flags &= ~THR_UNFILTERED;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		fc_log(FC_TRACE_DEBUG, "tid %d has the filter now (%ld us)", (int)tid,
+		       (long)((t1.tv_sec - t0.tv_sec) * 1000000L +
+			      (t1.tv_nsec - t0.tv_nsec) / 1000));
+		return 2;
+	case INJECT_UNTOUCHED:
+		t->flags |= THR_NO_INJECT;
+		fc_log(FC_TRACE_INFO, "tid %d keeps every syscall stopped: %s", (int)tid, why);
+		return 1;
+	case INJECT_FAILED:
+		/* Back before its syscall, which comes again: judged then. */
+		t->flags |= THR_NO_INJECT;
+		fc_log(FC_TRACE_INFO, "tid %d keeps every syscall stopped: %s failed",
+		       (int)tid, why);
+		return 2;
+	case INJECT_DIED:
+		on_death(tr, tid, status);
+		return 0;
+	case INJECT_RESUMED:
+	case INJECT_GONE:
+		return 0;
+	}
+	return 0;
+}
+
+/* A syscall-entry or -exit stop: every syscall with --seccomp=off or of
+ * a thread without the filter, and the exits that rows asked for.
+ * Returns 1 when the caller is to resume the thread. */
+static int on_syscall_stop(struct tracer *tr, struct thread *t, pid_t tid)
 {
 	struct __ptrace_syscall_info info;
 	long row;
 
 	/* NOLINTNEXTLINE(performance-no-int-to-ptr): the size is the addr */
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, (void *)sizeof info, &info) <= 0)
-		return;
+		return 1;
 	if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
 		if (t && (t->flags & THR_WANT_EXIT)) {
 			t->flags &= ~THR_WANT_EXIT;
 			verdict_at_exit(tid, t->exit_row, info.exit.rval);
 		}
-		return;
+		return 1;
 	}
-	if (info.op != PTRACE_SYSCALL_INFO_ENTRY || tr->cfg->seccomp)
-		return;
+	if (info.op != PTRACE_SYSCALL_INFO_ENTRY)
+		return 1;
+	if (t && (t->flags & THR_UNFILTERED)) {
+		int next = take_filter(tr, t, tid);
+
+		if (next != 1)
+			return next == 2;
+	} else if (tr->cfg->seccomp) {
+		return 1;
+	}
 	row = spec_rules_match(tr->cfg->rules, info.arch, info.entry.nr,
 			       info.entry.args);
 	if (row >= 0)
 		on_entry(tr, t, tid, (size_t)row, info.arch, info.entry.nr,
 			 info.entry.args);
+	return 1;
 }
 
 static char *capped_cmdline(const struct tstrv *argv)
@@ -627,6 +726,11 @@ static struct thread *on_exec(struct tracer *tr, struct thread *t, pid_t tid)
 		struct thread *ft = pt_thread(&tr->pt, (pid_t)former);
 
 		if (ft) {
+			/* The task that goes on is the one that executed,
+			 * with its own filter or none. */
+			if (t)
+				t->flags = (t->flags & ~THR_UNFILTERED) |
+					   (ft->flags & THR_UNFILTERED);
 			x = ft->pending;
 			if (x)
 				tr->pending_bytes -= exec_info_size(x);
@@ -662,6 +766,7 @@ static struct thread *on_exec(struct tracer *tr, struct thread *t, pid_t tid)
 	l.cwd = procfs_link(tid, "cwd", cwd, sizeof cwd) >= 0 ? cwd : NULL;
 	l.uid = st.uid;
 	l.euid = st.euid;
+	l.entered_ms = p ? p->entered_ms : 0;
 	if (x) {
 		l.argv = &x->argv;
 		l.exec_path = x->path;
@@ -724,8 +829,10 @@ static int on_death(struct tracer *tr, pid_t tid, int status)
 	} else {
 		if (!(p->flags & PROC_SENSOR_COPY)) {
 			struct ocsf_terminate te = {
-				ocsf_now_ms(), tid, p->ppid, p->img ? p->img->exe : NULL,
-				p->img ? p->img->cmd_line : NULL, status
+				.time_ms = ocsf_now_ms(), .pid = tid, .ppid = p->ppid,
+				.exe = p->img ? p->img->exe : NULL,
+				.cmd_line = p->img ? p->img->cmd_line : NULL,
+				.wait_status = status, .entered_ms = p->entered_ms,
 			};
 			size_t len;
 			char *line = ocsf_terminate(tr->cfg->ocsf, &te, &len);
@@ -760,8 +867,8 @@ static void on_stop(struct tracer *tr, pid_t tid, int status)
 	switch (event) {
 	case 0:
 		if (sig == (SIGTRAP | 0x80)) {
-			on_syscall_stop(tr, t, tid);
-			resume(tr, t, tid, 0);
+			if (on_syscall_stop(tr, t, tid))
+				resume(tr, t, tid, 0);
 		} else if (sig == SIGSTOP && is_guard_wake(tid)) {
 			on_guard_stop(tr, t, tid);
 			resume(tr, t, tid, 0);
@@ -807,6 +914,184 @@ static void on_stop(struct tracer *tr, pid_t tid, int status)
 	}
 }
 
+static int is_known(pid_t pid, void *arg)
+{
+	const struct tracer *tr = arg;
+
+	for (size_t i = 0; i < tr->cfg->n_ancestors; i++)
+		if (tr->cfg->ancestors[i] == pid)
+			return 1;
+	return pt_proc(&tr->pt, pid) != NULL;
+}
+
+/* Seizes every thread of pid, listing them again until no new one shows:
+ * a thread that a seized one makes is attached by the kernel, but one
+ * that a thread not yet seized makes shows only in a new listing. Each
+ * is interrupted, to be resumed stepping (THR_UNFILTERED). Returns how
+ * many it seized; *err is the first error but ESRCH. */
+static size_t seize_threads(struct tracer *tr, pid_t pid, int *err)
+{
+	char dir[64];
+	size_t total = 0, added;
+
+	snprintf(dir, sizeof dir, "/proc/%d/task", (int)pid);
+	do {
+		DIR *d = opendir(dir);
+		struct dirent *de;
+
+		added = 0;
+		if (!d)
+			break;
+		while ((de = readdir(d)) != NULL) {
+			pid_t tid = (pid_t)atoi(de->d_name);
+			struct thread *t;
+
+			if (tid <= 0 || pt_thread(&tr->pt, tid))
+				continue;
+			/* NOLINTNEXTLINE(performance-no-int-to-ptr): options are data */
+			if (ptrace(PTRACE_SEIZE, tid, NULL, (void *)tr->cfg->ptrace_options) < 0) {
+				if (errno != ESRCH && !*err)
+					*err = errno;
+				continue;
+			}
+			ptrace(PTRACE_INTERRUPT, tid, NULL, NULL);
+			t = add_thread(tr, tid, pid);
+			if (t)
+				t->flags |= THR_UNFILTERED;
+			added++;
+		}
+		closedir(d);
+		total += added;
+	} while (added);
+	return total;
+}
+
+/* The exec rules on an entrant found running, as if it had executed its
+ * program now. Its actor is its parent's image when the parent is an
+ * entrant traced already (a child the session made before it was
+ * seized: a shell's fork is run by a shell), else none: what ran it is
+ * outside the container. A rule that would have refused that exec ends
+ * it in prevent mode: it runs what the sensor would not have let start. */
+static void judge_entrant(struct tracer *tr, const struct proc *p, struct image *by,
+			  const struct tstrv *argv, long uid, int tty)
+{
+	const struct image *img = p->img, *actor = image_actor(by);
+	struct activity a = {
+		.event = ACT_EXEC, .pid = p->tgid, .tid = p->tgid, .uid = uid, .tty = tty,
+		.entered_ms = p->entered_ms, .path = img->exe, .name = img->name,
+		.cmd_line = img->cmd_line, .names = img->names, .n_names = img->n_names,
+		.argv = argv, .file_path = img->exe,
+		.actor_path = by ? by->exe : NULL, .actor_name = by ? by->name : NULL,
+		.actor_cmd_line = by ? by->cmd_line : NULL,
+		.actor_names = actor ? actor->names : NULL,
+		.n_actor_names = actor ? actor->n_names : 0,
+	};
+	struct verdict v = verdict_for(tr->cfg->ruleset, tr->cfg->mode, &a);
+
+	report_matches(tr, &v, &a);
+	if (v.kind != VERDICT_ALLOW) {
+		kill(p->tgid, SIGKILL);
+		fc_log(FC_TRACE_INFO, "killed pid %d, which entered the container running "
+		       "what a rule refuses", (int)p->tgid);
+	}
+}
+
+/* An entrant's Launch, from /proc: found running ("attached"), not seen
+ * executing; then the exec rules on it. */
+static void launch_entrant(struct tracer *tr, struct proc *p, const struct proc_status *st,
+			   int tty)
+{
+	const struct proc *parent = pt_proc(&tr->pt, st->ppid);
+	struct ocsf_launch l = { 0 };
+	struct tstrv argv;
+	struct stat exe_st;
+	char exe[PATH_MAX], cwd[PATH_MAX], *cmd, *line;
+	const char *argv0 = NULL;
+	struct image *img;
+	size_t len;
+
+	tstrv_init(&argv);
+	l.time_ms = ocsf_now_ms();
+	l.pid = l.tid = p->tgid;
+	l.ppid = st->ppid;
+	l.exe = procfs_link(p->tgid, "exe", exe, sizeof exe) >= 0 ? exe : NULL;
+	l.cwd = procfs_link(p->tgid, "cwd", cwd, sizeof cwd) >= 0 ? cwd : NULL;
+	l.uid = st->uid;
+	l.euid = st->euid;
+	if (procfs_cmdline(p->tgid, &argv) == 0 && argv.n > 0) {
+		l.argv = &argv;
+		l.argv_from_proc = 1;
+		argv0 = argv.buf + argv.off[0];
+		if (argv0[0] == '-')
+			argv0++; /* a login shell: -bash */
+	}
+	l.parent = (struct ocsf_proc){
+		.pid = st->ppid,
+		.exe = parent && parent->img ? parent->img->exe : NULL,
+		.cmd_line = parent && parent->img ? parent->img->cmd_line : NULL };
+	l.entered_ms = p->entered_ms;
+	l.attached = 1;
+	line = ocsf_launch(tr->cfg->ocsf, &l, &len);
+	emit(tr, line, len);
+
+	cmd = l.argv ? capped_cmdline(l.argv) : NULL;
+	stat_exe(p->tgid, &exe_st);
+	img = image_new(l.exe, path_base_name(argv0 && *argv0 ? argv0 : l.exe), cmd);
+	free(cmd);
+	if (img) {
+		name_image(tr, p->tgid, img, NULL, 0, l.argv, &exe_st);
+		image_unref(p->img);
+		p->img = img;
+		p->flags |= PROC_LAUNCHED;
+		judge_entrant(tr, p, parent ? parent->img : NULL, l.argv, st->uid, tty);
+	}
+	tr->res->entrants++;
+	tstrv_free(&argv);
+}
+
+static void on_entrant(pid_t pid, const struct proc_status *st, void *arg)
+{
+	struct tracer *tr = arg;
+	struct proc_stat ps;
+	const struct proc *parent = pt_proc(&tr->pt, st->ppid);
+	struct proc *p;
+	size_t n;
+	int err = 0;
+
+	if (procfs_stat(pid, &ps) < 0 || !(p = add_proc(tr, pid, st->ppid, NULL)))
+		return;
+	p->flags |= PROC_ENTRANT_STEP;
+	/* A child an entrant made before it was seized belongs to its
+	 * session. */
+	p->entered_ms = parent && parent->entered_ms ? parent->entered_ms :
+			procfs_start_ms(ps.start_ticks);
+	if (!p->entered_ms)
+		p->entered_ms = ocsf_now_ms();
+	n = seize_threads(tr, pid, &err);
+	if (n == 0) {
+		pt_proc_del(&tr->pt, pid);
+		entrants_ignore(pid);
+		if (err)
+			fc_log(FC_TRACE_WARN, "cannot trace pid %d, which entered the "
+			       "container from outside: %s", (int)pid, strerror(err));
+		return;
+	}
+	fc_log(FC_TRACE_INFO, "pid %d entered the container from outside: tracing its "
+	       "%zu thread(s)", (int)pid, n);
+	launch_entrant(tr, p, st, ps.tty_nr != 0);
+}
+
+/* The watch's wake-up (entrants.h). */
+static void take_entrants(struct tracer *tr)
+{
+	while (entrants_foreign())
+		sigforward_pass(ENTRANT_SIGNAL);
+	/* Twice: a child an entrant made between the listing and its seize
+	 * is untraced still, and shows only in a new listing. */
+	if (entrants_list(getpid(), is_known, on_entrant, tr))
+		entrants_list(getpid(), is_known, on_entrant, tr);
+}
+
 int tracer_run(const struct tracer_cfg *cfg, struct tracer_result *res,
 	       struct fc_err *e)
 {
@@ -827,10 +1112,21 @@ int tracer_run(const struct tracer_cfg *cfg, struct tracer_result *res,
 	if (p)
 		p->flags |= PROC_SENSOR_COPY;
 	add_thread(tr, cfg->app, cfg->app);
+	if (cfg->entrants) {
+		sigset_t wake;
+
+		sigemptyset(&wake);
+		sigaddset(&wake, ENTRANT_SIGNAL);
+		pthread_sigmask(SIG_UNBLOCK, &wake, NULL);
+	}
 
 	for (;;) {
 		int status;
-		pid_t tid = waitpid(-1, &status, __WALL);
+		pid_t tid;
+
+		if (cfg->entrants && entrants_asked())
+			take_entrants(tr);
+		tid = waitpid(-1, &status, __WALL);
 
 		if (tid < 0) {
 			if (errno == EINTR)

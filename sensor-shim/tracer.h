@@ -17,7 +17,11 @@
  *   the thread id the execve came from, which differs when a non-leader
  *   thread executed (it then takes the leader's id);
  * - death (exited or killed): Terminate when a thread-group leader dies,
- *   which the kernel reports only after its other threads.
+ *   which the kernel reports only after its other threads;
+ * - a wake-up from the entrant watch (entrants.h), which interrupts
+ *   waitpid: every untraced process is seized, reported as a Launch, and
+ *   each of its threads installs the filter at its first syscall
+ *   (filter_inject.h), stepped with PTRACE_SYSCALL until then.
  * A task may vanish at any point (SIGKILL, exit of a sibling thread's
  * execve): every ptrace and /proc call may fail with ESRCH, which means
  * only that its death report is on the way.
@@ -29,6 +33,7 @@
 #ifndef FC_TRACER_H
 #define FC_TRACER_H
 
+#include <linux/filter.h>
 #include <sys/ptrace.h>
 #include <sys/types.h>
 
@@ -58,12 +63,19 @@ struct tracer_cfg {
 	const struct ruleset *ruleset; /* detection rules */
 	enum fc_mode mode;       /* --mode: whether deny and kill apply */
 	const struct identity *id; /* files and programs by inode, start time */
+	const struct sock_fprog *filter; /* what entrants install; NULL:
+				  * --seccomp=off */
+	unsigned long ptrace_options; /* TRACER_PTRACE_OPTIONS and more */
+	int entrants;            /* trace processes that enter from outside */
+	const pid_t *ancestors;  /* the sensor's, never entrants */
+	size_t n_ancestors;
 };
 
 struct tracer_result {
 	int status;              /* the application's wait status */
 	int launched;            /* it got as far as executing the application */
 	unsigned long processes; /* processes that executed an image */
+	unsigned long entrants;  /* processes attached from outside */
 	/* Left in the tables at the application's exit: tasks still alive
 	 * (EXITKILL ends them), and execve arguments still held. A record
 	 * that outlived its task would show here. */

@@ -911,10 +911,13 @@ for entry in "/bin/sh sh -c" "/usr/bin/nohup nohup /bin/sh -c" "/usr/bin/timeout
 	fi
 done
 
-# Every built-in rule was triggered above.
+# Every built-in rule was triggered above, but those that need a
+# process entering a PID namespace from outside (tests/suite-entrants.sh
+# triggers them, and their near misses).
 py - "$BUILTIN" "$T" >"$T/untested" <<'EOF'
 import glob, json, os, sys
-ids = [r["id"] for r in json.load(open(sys.argv[1]))["rules"]]
+elsewhere = {"terminal-shell-entered"}
+ids = [r["id"] for r in json.load(open(sys.argv[1]))["rules"] if r["id"] not in elsewhere]
 fired = set()
 for f in glob.glob(os.path.join(sys.argv[2], "t*.ev")):
     for l in open(f, "rb"):

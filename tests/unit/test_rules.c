@@ -23,7 +23,7 @@
 #include "seccomp_filter.h"
 #include "spec_rules.h"
 
-#define N_BUILTIN 28
+#define N_BUILTIN 29
 /* What --file-events=off takes away. */
 #define FILE_EVENTS ((1U << ACT_OPEN) | (1U << ACT_UNLINK) | (1U << ACT_RENAME) | \
 		     (1U << ACT_CHMOD))

@@ -172,6 +172,17 @@ static const char *str_at(const cJSON *o, const char *path)
 		v->valuestring : NULL;
 }
 
+static int true_at(const cJSON *o, const char *path)
+{
+	char buf[128], *save = NULL;
+	const cJSON *v = o;
+
+	snprintf(buf, sizeof buf, "%s", path);
+	for (char *k = strtok_r(buf, ".", &save); k && v; k = strtok_r(NULL, ".", &save))
+		v = cJSON_GetObjectItemCaseSensitive(v, k);
+	return v && cJSON_IsTrue(v);
+}
+
 static void test_events(void)
 {
 	char *tags[] = { "web", "prod" };
@@ -194,10 +205,12 @@ static void test_events(void)
 	v.off[1] = 3, v.len[1] = 2;
 	v.off[2] = 6, v.len[2] = 3;
 	v.off[3] = 10, v.len[3] = 1;
-	l = (struct ocsf_launch){ 1700000000123ULL, 41, 43, 40, "/bin/ls", "/w\xffrk", 0, 0,
-				  &v, 0, "/bin/ls", 7, 0,
-				  { .pid = 41, .exe = "/bin/sh", .cmd_line = "sh -c ls" },
-				  { .pid = 40 } };
+	l = (struct ocsf_launch){
+		.time_ms = 1700000000123ULL, .pid = 41, .tid = 43, .ppid = 40,
+		.exe = "/bin/ls", .cwd = "/w\xffrk", .uid = 0, .euid = 0, .argv = &v,
+		.exec_path = "/bin/ls", .exec_path_len = 7,
+		.actor = { .pid = 41, .exe = "/bin/sh", .cmd_line = "sh -c ls" },
+		.parent = { .pid = 40 } };
 	line = ocsf_launch(&c, &l, &len);
 	doc = line ? json_doc_parse(line, len - 1, "launch event", &e) : NULL;
 	if (!CHECK(doc != NULL, "a Launch with hostile bytes is strict JSON"))
@@ -221,6 +234,8 @@ static void test_events(void)
 		unit_streq(str_at(doc, "actor.process.file.path"), "/bin/sh",
 			   "Launch: the actor is the image before the exec");
 		unit_streq(str_at(doc, "unmapped.argc"), "4", "Launch: argc");
+		CHECK(!true_at(doc, "unmapped.entered_from_outside"),
+		      "Launch: a process of the application has not entered from outside");
 		CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(
 			      cJSON_GetObjectItem(doc, "metadata"), "labels")) == 2,
 		      "Launch: the tags are labels");
@@ -228,7 +243,24 @@ static void test_events(void)
 	}
 	free(line);
 
-	t = (struct ocsf_terminate){ 1700000000999ULL, 41, 40, "/bin/ls", "ls -l", 0 };
+	/* An entrant found running (entrants.h). */
+	l.entered_ms = 1700000000001ULL;
+	l.attached = 1;
+	line = ocsf_launch(&c, &l, &len);
+	doc = line ? json_doc_parse(line, len - 1, "launch event", &e) : NULL;
+	if (CHECK(doc != NULL, "an entrant's Launch is strict JSON")) {
+		CHECK(true_at(doc, "unmapped.entered_from_outside"),
+		      "Launch: an entrant is marked as entered from outside");
+		unit_streq(str_at(doc, "unmapped.entered_at"), "1700000000001",
+			   "Launch: when it entered, in ms");
+		CHECK(true_at(doc, "unmapped.attached"),
+		      "Launch: an entrant found running is marked as attached");
+		cJSON_Delete(doc);
+	}
+	free(line);
+
+	t = (struct ocsf_terminate){ .time_ms = 1700000000999ULL, .pid = 41, .ppid = 40,
+				     .exe = "/bin/ls", .cmd_line = "ls -l" };
 	t.wait_status = 3 << 8; /* exited 3 */
 	line = ocsf_terminate(&c, &t, &len);
 	doc = line ? json_doc_parse(line, len - 1, "terminate event", &e) : NULL;
