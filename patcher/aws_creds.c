@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "aws_ini.h"
@@ -95,13 +96,18 @@ static void aws_file(const char *env, const char *name, char *out, size_t cap)
 		out[0] = '\0';
 }
 
-/* Reads an optional file: a missing one is *text = NULL, not an error. */
+/* Reads an optional file: a missing or empty one is *text = NULL, not an
+ * error (AWS_CONFIG_FILE=/dev/null is how CI turns the files off). */
 static int read_optional(const char *path, const char *what, char **text,
 			 size_t *len, struct fc_err *e)
 {
+	struct stat st;
+
 	*text = NULL;
 	*len = 0;
-	if (!*path || (access(path, F_OK) < 0 && errno == ENOENT))
+	if (!*path || (stat(path, &st) < 0 && errno == ENOENT))
+		return 0;
+	if (st.st_size == 0 && (S_ISREG(st.st_mode) || S_ISCHR(st.st_mode)))
 		return 0;
 	return slurp(path, AWS_FILE_MAX, what, text, len, e);
 }
