@@ -25,6 +25,9 @@ PATCHER_LIB := $(COMMON) patcher/options.c patcher/taskdef.c \
 	patcher/docker_config.c patcher/cred_helper.c patcher/credentials.c \
 	patcher/auth_challenge.c patcher/http_client.c patcher/registry_reply.c \
 	patcher/registry.c
+# Live mode: the definitions come from the ECS API (README "Live patching").
+PATCHER_LIB += patcher/aws_ini.c patcher/aws_creds.c patcher/ecs_reply.c \
+	patcher/ecs_api.c patcher/taskdef_equal.c patcher/live.c
 PATCHER := $(PATCHER_LIB) patcher/main.c
 HEADERS := $(wildcard common/*.h patcher/*.h)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/asan/%,$(wildcard tests/unit/test_*.c))

@@ -1,4 +1,4 @@
-/* http_client.c: registry HTTP on libcurl (see http_client.h). */
+/* http_client.c: registry (and AWS API) HTTP on libcurl (see http_client.h). */
 #include "http_client.h"
 
 #include <errno.h>
@@ -170,6 +170,7 @@ static int transport_error(struct http_client *hc, const char *url, CURLcode rc,
 {
 	char host[300];
 	const char *detail = hc->errbuf[0] ? hc->errbuf : curl_easy_strerror(rc);
+	const char *peer = hc->set->peer ? hc->set->peer : "the registry";
 	long os_errno = 0;
 
 	http_url_host(url, host, sizeof host);
@@ -187,23 +188,32 @@ static int transport_error(struct http_client *hc, const char *url, CURLcode rc,
 	case CURLE_COULDNT_CONNECT:
 		if (os_errno == ECONNREFUSED)
 			return fc_fail(e, FC_ERR_LOOKUP,
-				       "cannot connect to %s: connection refused; is the "
-				       "registry running, and is the port right?", host);
+				       "cannot connect to %s: connection refused; is %s "
+				       "running, and is the port right?", host, peer);
 		return fc_fail(e, FC_ERR_LOOKUP,
 			       "cannot connect to %s (%s): check the network, "
 			       "firewall or proxy", host, detail);
 	case CURLE_OPERATION_TIMEDOUT:
 		return fc_fail(e, FC_ERR_LOOKUP,
 			       "%s did not answer in time (%s): check the network "
-			       "and the registry", host, detail);
+			       "and %s", host, detail, peer);
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CACERT_BADFILE:
 	case CURLE_SSL_ISSUER_ERROR:
+		if (hc->set->peer)
+			return fc_fail(e, FC_ERR_LOOKUP,
+				       "the TLS certificate of %s cannot be verified "
+				       "(%s): check the system's CA certificates and "
+				       "any TLS-intercepting proxy", host, detail);
 		return fc_fail(e, FC_ERR_LOOKUP,
 			       "the TLS certificate of %s cannot be verified (%s): if the "
 			       "registry uses a private CA, pass its certificate with "
 			       "-registry-ca FILE", host, detail);
 	case CURLE_SSL_CONNECT_ERROR:
+		if (hc->set->peer)
+			return fc_fail(e, FC_ERR_LOOKUP,
+				       "TLS handshake with %s failed (%s): check the "
+				       "URL's scheme and port", host, detail);
 		return fc_fail(e, FC_ERR_LOOKUP,
 			       "TLS handshake with %s failed (%s): if the registry "
 			       "speaks plain HTTP, pass -insecure-registry %s", host,
@@ -212,15 +222,16 @@ static int transport_error(struct http_client *hc, const char *url, CURLcode rc,
 		if (s->too_big)
 			return fc_fail(e, FC_ERR_LOOKUP,
 				       "the reply from %s is larger than %zu bytes, more "
-				       "than any manifest or image config needs: refusing it",
-				       host, s->max);
+				       "than any %s needs: refusing it", host, s->max,
+				       hc->set->peer ? "reply" : "manifest or image config");
 		return fc_fail(e, FC_ERR_SYSTEM, "out of memory reading from %s", host);
 	default:
 		if (is_reset(rc))
 			return fc_fail(e, FC_ERR_LOOKUP,
 				       "the connection to %s broke%s (%s): check the "
-				       "network and the registry", host,
-				       retried ? ", again after a retry," : "", detail);
+				       "network and %s", host,
+				       retried ? ", again after a retry," : "", detail,
+				       peer);
 		return fc_fail(e, FC_ERR_LOOKUP, "request to %s failed: %s", host,
 			       detail);
 	}
@@ -252,6 +263,18 @@ static CURLcode perform(struct http_client *hc, const char *url,
 			return CURLE_OUT_OF_MEMORY;
 		}
 		headers = h;
+	}
+	for (const struct curl_slist *x = rq->headers; x; x = x->next) {
+		if (!(h = curl_slist_append(headers, x->data))) {
+			curl_slist_free_all(headers);
+			return CURLE_OUT_OF_MEMORY;
+		}
+		headers = h;
+	}
+	if (rq->aws_sigv4) {
+		curl_easy_setopt(c, CURLOPT_AWS_SIGV4, rq->aws_sigv4);
+		curl_easy_setopt(c, CURLOPT_USERNAME, rq->aws_key);
+		curl_easy_setopt(c, CURLOPT_PASSWORD, rq->aws_secret);
 	}
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
@@ -309,7 +332,8 @@ int http_request(struct http_client *hc, const struct http_request *rq,
 		return fc_fail(e, FC_ERR_SYSTEM, "out of memory");
 	for (;;) {
 		rc = perform(hc, url, rq, auth, &s, &status);
-		if (!retried && (is_reset(rc) || (rc == CURLE_OK && status >= 500))) {
+		if (!retried && !rq->no_retry &&
+		    (is_reset(rc) || (rc == CURLE_OK && status >= 500))) {
 			/* Once: registries behind load balancers drop
 			 * connections and answer 502/503 while they scale. */
 			retried = 1;

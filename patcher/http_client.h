@@ -18,6 +18,9 @@ struct http_settings {
 	long connect_timeout_ms;
 	long timeout_ms;     /* for one request, body included */
 	long retry_delay_ms; /* before the one retry */
+	/* Who answers, for messages ("the ECS endpoint"); NULL: a registry,
+	 * whose messages also suggest -registry-ca and -insecure-registry. */
+	const char *peer;
 };
 
 struct http_client {
@@ -32,6 +35,16 @@ struct http_request {
 	const char *accept;        /* header value, or NULL */
 	const char *form;          /* a POST body (form encoded); NULL for GET */
 	size_t max_body;           /* a longer reply fails */
+	/* For AWS APIs (live mode): more header lines, a body sent with
+	 * them instead of `form`, AWS Signature Version 4 done by libcurl
+	 * (CURLOPT_AWS_SIGV4 "aws:amz:REGION:SERVICE", the key and secret
+	 * as user and password), and no retry here: the caller has its own
+	 * policy, with backoff. A client that signed once is kept for
+	 * signed requests only. */
+	const struct curl_slist *headers;
+	const char *aws_sigv4;
+	const char *aws_key, *aws_secret;
+	int no_retry;
 };
 
 struct http_reply {

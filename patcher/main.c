@@ -10,6 +10,7 @@
 #include "err.h"
 #include "image_config.h"
 #include "json_doc.h"
+#include "live.h"
 #include "options.h"
 #include "patch.h"
 #include "plan.h"
@@ -119,6 +120,38 @@ out:
 	return rc;
 }
 
+/* Live mode (live.h). The exit code is the largest that any family's
+ * failure maps to, so that a partial failure is never a success. */
+static int main_live(const struct patcher_opts *o)
+{
+	struct live_report r;
+	struct fc_err e = { 0 };
+	int rc = EXIT_PATCHED;
+
+	if (live_run(o, STDOUT_FILENO, &r, &e) < 0) {
+		fprintf(stderr, "falcon-patcher: %s\n", e.msg);
+		live_report_free(&r);
+		return exit_code(&e);
+	}
+	if (r.dry_len && o->output) {
+		if (atomic_write(o->output, r.dry, r.dry_len, 0666, &e) < 0) {
+			fprintf(stderr, "falcon-patcher: %s\n", e.msg);
+			rc = EXIT_SYSTEM;
+		}
+	} else if (r.dry_len && write_all(STDOUT_FILENO, r.dry, r.dry_len) < 0) {
+		perror("falcon-patcher: writing the patched definitions to stdout");
+		rc = EXIT_SYSTEM;
+	}
+	for (int k = 0; k <= FC_ERR_SYSTEM; k++) {
+		struct fc_err kind = { .kind = (enum fc_err_kind)k };
+
+		if (r.failed_by_kind[k] && exit_code(&kind) > rc)
+			rc = exit_code(&kind);
+	}
+	live_report_free(&r);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct patcher_opts o;
@@ -138,6 +171,12 @@ int main(int argc, char **argv)
 		printf("falcon-patcher %s\n", FC_VERSION);
 		return fflush(stdout) == 0 ? EXIT_PATCHED : EXIT_SYSTEM;
 	}
+	if (live_options_check(&o, &e) < 0) {
+		fprintf(stderr, "falcon-patcher: %s\n", e.msg);
+		return EXIT_INPUT;
+	}
+	if (options_live(&o))
+		return main_live(&o);
 	if (run(&o, &out, &len, &e) < 0) {
 		fprintf(stderr, "falcon-patcher: %s\n", e.msg);
 		return exit_code(&e);

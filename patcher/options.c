@@ -20,6 +20,10 @@ const char options_usage[] =
 "                      [-pulltoken TOKEN] [-docker-config PATH]\n"
 "                      [-registry-ca FILE] [-insecure-registry HOST[:PORT]]...\n"
 "                      [-secret-arn ARN] [-falconctl-opts OPTS] [-o FILE]\n"
+"       falcon-patcher -cid CID -image IMAGE\n"
+"                      (-ecs-task-definition FAMILY[:REVISION]... |\n"
+"                       -ecs-family-prefix PREFIX) [-register]\n"
+"                      [-region REGION] [-endpoint-url URL] [other flags]\n"
 "       falcon-patcher -h | -version\n"
 "\n"
 "Reads an ECS task definition and writes it patched to run the Falcon\n"
@@ -43,12 +47,26 @@ const char options_usage[] =
 "                        init container's repositoryCredentials\n"
 "  -falconctl-opts OPTS  extra sensor options, e.g. \"--trace=info\"\n"
 "  -o FILE               write to FILE atomically instead of stdout\n"
+"  -ecs-task-definition FAMILY[:REVISION]\n"
+"                        live mode: read the definition from the ECS API\n"
+"                        (repeatable; an ARN works too)\n"
+"  -ecs-family-prefix PREFIX\n"
+"                        live mode: every ACTIVE family starting with PREFIX\n"
+"  -register             live mode: register each patched definition as a new\n"
+"                        revision and print its ARN (default: a dry run that\n"
+"                        prints the patched definitions, one per line)\n"
+"  -region REGION        live mode: default $AWS_REGION, $AWS_DEFAULT_REGION,\n"
+"                        or the profile's region in ~/.aws/config\n"
+"  -endpoint-url URL     live mode: the ECS endpoint (a VPC endpoint, a test)\n"
 "  -h, -help             show this text\n"
 "  -version              show the version\n"
 "\n"
 "Flags may also be written with two dashes and as -flag=value.\n"
 "Exit status: 0 patched, 1 system error, 2 bad flags or bad task definition,\n"
-"3 image metadata could not be read from a registry.\n";
+"3 image metadata could not be read from a registry.\n"
+"In live mode: 2 also for missing credentials or region, an unknown family,\n"
+"a request ECS refused; 3 also when ECS did not answer after retries; with\n"
+"several families, the largest code of those that failed.\n";
 
 enum flag_type { FLAG_STRING, FLAG_BOOL, FLAG_LIST };
 
@@ -74,6 +92,11 @@ static const struct flag flags[] = {
 	STR("docker-config", docker_config),
 	STR("registry-ca", registry_ca),
 	LIST("insecure-registry", insecure),
+	LIST("ecs-task-definition", ecs_taskdefs),
+	STR("ecs-family-prefix", family_prefix),
+	BOOL("register", do_register),
+	STR("region", region),
+	STR("endpoint-url", endpoint_url),
 	BOOL("h", help),
 	BOOL("help", help),
 	BOOL("version", version),
@@ -293,7 +316,7 @@ int options_check(const struct patcher_opts *o, struct fc_err *e)
 		return fc_fail(e, FC_ERR_USAGE,
 			       "both -ecs-spec-file and -ecs-spec given: pass one "
 			       "(-ecs-spec reads the definition from stdin)");
-	if (!o->spec_file && !o->spec_stdin)
+	if (!o->spec_file && !o->spec_stdin && !options_live(o))
 		return fc_fail(e, FC_ERR_USAGE,
 			       "no task definition: pass -ecs-spec-file PATH, or "
 			       "-ecs-spec with the definition on stdin");
@@ -316,4 +339,9 @@ int options_check(const struct patcher_opts *o, struct fc_err *e)
 	if (o->registry_ca && !*o->registry_ca)
 		return fc_fail(e, FC_ERR_USAGE, "-registry-ca needs a file path");
 	return 0;
+}
+
+int options_live(const struct patcher_opts *o)
+{
+	return o->ecs_taskdefs.n > 0 || o->family_prefix;
 }

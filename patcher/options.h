@@ -26,6 +26,12 @@ struct patcher_opts {
 	const char *registry_ca;    /* -registry-ca FILE: extra CA certificates */
 	struct opt_list insecure;   /* -insecure-registry HOST[:PORT], repeatable */
 	int help, version;
+	/* Live mode (live.h): the definitions come from the ECS API. */
+	struct opt_list ecs_taskdefs; /* -ecs-task-definition FAMILY[:REV] */
+	const char *family_prefix;    /* -ecs-family-prefix PREFIX */
+	int do_register;              /* -register: a new revision, not a dry run */
+	const char *region;           /* -region */
+	const char *endpoint_url;     /* -endpoint-url URL */
 };
 
 /* Fills o from argv. Returns 0, or -1 with FC_ERR_USAGE. A successful parse
@@ -35,6 +41,10 @@ int options_parse(int argc, char **argv, struct patcher_opts *o,
 
 /* Checks that the flags a patch needs are present and well formed. */
 int options_check(const struct patcher_opts *o, struct fc_err *e);
+
+/* 1 when the flags ask for live mode (-ecs-task-definition or
+ * -ecs-family-prefix). */
+int options_live(const struct patcher_opts *o);
 
 /* The -h text. */
 extern const char options_usage[];
