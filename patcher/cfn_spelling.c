@@ -85,20 +85,15 @@ static cJSON *token(struct cfn_opaque *op, const cJSON *v, int whole)
 
 	if (op->n == op->cap) {
 		size_t cap = op->cap ? 2 * op->cap : 16;
-		const cJSON **nv = realloc(op->v, cap * sizeof *nv);
+		struct cfn_opaque_value *t = realloc(op->t, cap * sizeof *t);
 
-		if (!nv)
+		if (!t)
 			return NULL;
-		op->v = nv;
-		int *nw = realloc(op->whole, cap * sizeof *nw);
-
-		if (!nw)
-			return NULL;
-		op->whole = nw;
+		op->t = t;
 		op->cap = cap;
 	}
-	op->v[op->n] = v;
-	op->whole[op->n] = whole;
+	op->t[op->n].v = v;
+	op->t[op->n].whole = whole;
 	snprintf(s, sizeof s, TOKEN_PREFIX "%zu", op->n);
 	op->n++;
 	return cJSON_CreateString(s);
@@ -122,7 +117,7 @@ const cJSON *cfn_opaque_value(const struct cfn_opaque *op, const char *s)
 {
 	long i = token_index(op, s);
 
-	return i < 0 ? NULL : op->v[i];
+	return i < 0 ? NULL : op->t[i].v;
 }
 
 static char *respell(const char *key, int upper)
@@ -225,14 +220,14 @@ static cJSON *from_ecs(const struct cfn_opaque *op, const cJSON *v, enum ctx ctx
 	if (cJSON_IsString(v)) {
 		long i = token_index(op, v->valuestring);
 
-		return cJSON_Duplicate(i < 0 ? v : op->v[i], 1);
+		return cJSON_Duplicate(i < 0 ? v : op->t[i].v, 1);
 	}
 	if (cJSON_IsArray(v) && cJSON_GetArraySize(v) == 1 &&
 	    cJSON_IsString(v->child)) {
 		long i = token_index(op, v->child->valuestring);
 
-		if (i >= 0 && op->whole[i])
-			return cJSON_Duplicate(op->v[i], 1);
+		if (i >= 0 && op->t[i].whole)
+			return cJSON_Duplicate(op->t[i].v, 1);
 	}
 	if (!cJSON_IsObject(v) && !cJSON_IsArray(v))
 		return cJSON_Duplicate(v, 0);
@@ -271,7 +266,6 @@ cJSON *cfn_from_ecs(const cJSON *ecs, const struct cfn_opaque *op)
 
 void cfn_opaque_free(struct cfn_opaque *op)
 {
-	free(op->v);
-	free(op->whole);
+	free(op->t);
 	memset(op, 0, sizeof *op);
 }

@@ -18,9 +18,13 @@
 
 #include "err.h"
 
+struct cfn_opaque_value {
+	const cJSON *v;   /* the original value (not owned) */
+	int whole;        /* 1: stood for a whole EntryPoint or Command list */
+};
+
 struct cfn_opaque {
-	const cJSON **v;  /* the original values, by token number (not owned) */
-	int *whole;       /* 1: stood for a whole EntryPoint or Command list */
+	struct cfn_opaque_value *t; /* by token number */
 	size_t n, cap;
 };
 

@@ -98,7 +98,7 @@ static int check_container(const cJSON *c, int i, const char *id, struct fc_err 
 			       "DependsOn), not %s", id, i,
 			       cfn_intrinsic_name(name));
 	snprintf(where, sizeof where, ", container \"%.255s\"",
-		 cJSON_IsString(name) ? name->valuestring : "?");
+		 name && cJSON_IsString(name) ? name->valuestring : "?");
 	if (opaque_at(get(c, "Environment"), id, where, "Environment", e) < 0 ||
 	    opaque_at(get(c, "MountPoints"), id, where, "MountPoints", e) < 0 ||
 	    opaque_at(get(c, "DependsOn"), id, where, "DependsOn", e) < 0 ||

@@ -2,6 +2,7 @@
  * recording where each collection is, for yaml_doc.h's callers. */
 #include "yaml_doc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -194,8 +195,7 @@ static int tag_name(struct reader *r, const yaml_event_t *ev,
 	*out = malloc(n + 3);
 	if (!*out)
 		return oom(r);
-	memcpy(*out, body == t + 1 ? "!" : "!!", 3);
-	strcat(*out, body);
+	snprintf(*out, n + 3, "%s%s", body == t + 1 ? "!" : "!!", body);
 	return 0;
 }
 
@@ -269,13 +269,11 @@ static int on_scalar(struct reader *r, const yaml_event_t *ev)
 	int plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
 		    !ev->data.scalar.tag;
 
-	if (tag)
-		v = cJSON_CreateString(val);
-	else if (plain && (strcmp(val, "null") == 0 || !*val))
+	if (plain && (strcmp(val, "null") == 0 || !*val))
 		v = cJSON_CreateNull();
 	else if (plain && !yaml_plain_is_string(val))
 		v = cJSON_CreateRaw(val);
-	else
+	else /* quoted, or under a tag, which decides the type */
 		v = cJSON_CreateString(val);
 	int key_ok = !tag;
 
@@ -346,6 +344,7 @@ static int on_start(struct reader *r, const yaml_event_t *ev, int map)
 	struct frame *f = &r->stack[r->depth++];
 
 	f->node = c;
+	free(f->key); /* NULL, unless libyaml ended a mapping after a key */
 	f->key = NULL;
 	f->span = (long)r->d->n_spans - 1;
 	return 0;
@@ -387,8 +386,6 @@ static int on_end(struct reader *r, const yaml_event_t *ev)
 	if (s->flow)
 		r->last_end = byte_at(r, ev->end_mark.index);
 	s->end = r->last_end;
-	free(f->key);
-	f->key = NULL;
 	if (cJSON_IsObject(f->node))
 		return check_unique(r, f->node, ev);
 	return 0;
@@ -462,7 +459,7 @@ int yaml_doc_parse(const char *text, size_t len, const char *what,
 	}
 	rc = 0;
 out:
-	for (int i = 0; i < r.depth; i++)
+	for (int i = 0; i <= JSON_DOC_MAX_DEPTH; i++)
 		free(r.stack[i].key);
 	yaml_parser_delete(&p);
 	if (rc < 0)
