@@ -165,7 +165,7 @@ static cJSON *to_ecs(struct walk *w, const cJSON *v, enum ctx ctx, int top)
 		}
 		if (ctx != CTX_USER && c->string[0] >= 'a' && c->string[0] <= 'z') {
 			fc_fail(w->e, FC_ERR_INPUT,
-				"%s: property \"%.100s\" is not CloudFormation's "
+				"%sproperty \"%.100s\" is not CloudFormation's "
 				"spelling, which starts with a capital letter (\"%c%.99s\")",
 				w->what, c->string, c->string[0] - 32, c->string + 1);
 			cJSON_Delete(out);

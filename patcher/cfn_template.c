@@ -217,23 +217,38 @@ static size_t past_comment(const char *s, size_t len, size_t end)
 	return end;
 }
 
+/* An anchor inside would be lost with the text it is in, and its aliases
+ * elsewhere would point at nothing. */
+static int check_anchors(const struct tmpl *t, const cJSON *props,
+			 const char *id, struct fc_err *e)
+{
+	const struct yaml_span *sp = yaml_doc_span(&t->yd, props);
+
+	for (size_t i = 0; sp && i < t->yd.n_anchors; i++)
+		if (t->yd.anchors[i] >= sp->start && t->yd.anchors[i] < sp->end)
+			return fc_fail(e, FC_ERR_INPUT,
+				       "resource %s: its Properties define a YAML anchor "
+				       "(&name), which would be lost when the patcher "
+				       "rewrites them: write the anchored value out", id);
+	return 0;
+}
+
 static int yaml_region(struct tmpl *t, const cJSON *props, const cJSON *out,
 		       const char *id, struct region *r, struct fc_err *e)
 {
 	const struct yaml_span *sp = yaml_doc_span(&t->yd, props);
 	struct strbuf b = { 0 };
 
+	size_t end;
+
 	if (!sp)
 		return fc_fail(e, FC_ERR_INPUT, "resource %s: Properties is not a "
 			       "mapping", id);
-	for (size_t i = 0; i < t->yd.n_anchors; i++)
-		if (t->yd.anchors[i] >= sp->start && t->yd.anchors[i] < sp->end)
-			return fc_fail(e, FC_ERR_INPUT,
-				       "resource %s: its Properties define a YAML anchor "
-				       "(&name), which would be lost when the patcher "
-				       "rewrites them: write the anchored value out", id);
+	/* A block scalar's span takes in the line breaks after it. */
+	for (end = sp->end; end > sp->start && strchr(" \t\r\n", t->text[end - 1]); end--)
+		;
 	r->start = sp->start;
-	r->end = past_comment(t->text, t->len, sp->end);
+	r->end = past_comment(t->text, t->len, end);
 	if (sp->flow) {
 		yaml_emit_flow(&b, out);
 	} else {
@@ -324,7 +339,7 @@ static int patch_resource(struct tmpl *t, const char *id, const cJSON *res,
 	if (!props)
 		return fc_fail(e, FC_ERR_INPUT, "resource %s has no Properties: "
 			       "give the task definition's properties", id);
-	if (check_shape(props, id, e) < 0)
+	if (check_shape(props, id, e) < 0 || (t->yaml && check_anchors(t, props, id, e) < 0))
 		return -1;
 	snprintf(what, sizeof what, "resource %.200s: ", id);
 	ecs = cfn_to_ecs(props, &op, what, e);
