@@ -320,6 +320,22 @@ static int json_region(struct tmpl *t, const cJSON *out, const char *id,
 	return r->text ? 0 : fc_fail(e, FC_ERR_SYSTEM, "out of memory");
 }
 
+/* A template saved with CRLF line ends gets them in the rewritten part too. */
+static int match_line_ends(const struct tmpl *t, struct region *r, struct fc_err *e)
+{
+	const char *nl = memchr(t->text + r->start, '\n', t->len - r->start);
+	struct strbuf b = { 0 };
+
+	if (!nl || nl == t->text || nl[-1] != '\r')
+		return 0;
+	for (size_t i = 0; i < r->len; i++)
+		strbuf_put(&b, r->text[i] == '\n' ? "\r\n" : r->text + i,
+			   r->text[i] == '\n' ? 2 : 1);
+	free(r->text);
+	r->text = strbuf_take(&b, &r->len);
+	return r->text ? 0 : fc_fail(e, FC_ERR_SYSTEM, "out of memory");
+}
+
 static int patch_resource(struct tmpl *t, const char *id, const cJSON *res,
 			  const struct taskdef_engine *eng, struct strbuf *notes,
 			  struct fc_err *e)
@@ -364,7 +380,8 @@ static int patch_resource(struct tmpl *t, const char *id, const cJSON *res,
 	struct region *r = &t->r[t->n];
 
 	if ((t->yaml ? yaml_region(t, props, back, id, r, e) :
-		       json_region(t, back, id, r, e)) < 0)
+		       json_region(t, back, id, r, e)) < 0 ||
+	    match_line_ends(t, r, e) < 0)
 		goto out;
 	t->n++;
 	if (t->n > 1 && r->start < t->r[t->n - 2].end) {

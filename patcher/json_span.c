@@ -4,9 +4,15 @@
 
 #include <string.h>
 
+/* White space as the parser (cJSON) takes it: any byte up to ' '. */
+static int ws(char c)
+{
+	return (unsigned char)c <= ' ';
+}
+
 static size_t skip_ws(const char *s, size_t n, size_t i)
 {
-	while (i < n && strchr(" \t\r\n", s[i]) && s[i])
+	while (i < n && ws(s[i]))
 		i++;
 	return i;
 }
@@ -47,7 +53,7 @@ static size_t skip_value(const char *s, size_t n, size_t i)
 		} else if (depth > 0) {
 			i++;
 		} else {
-			while (i < n && !strchr(",}] \t\r\n", s[i]) && s[i])
+			while (i < n && !ws(s[i]) && !strchr(",}]", s[i]))
 				i++;
 		}
 	} while (depth > 0);

@@ -10,6 +10,7 @@
 
 #include "json_doc.h"
 
+#define YAML_DOC_MAX_KEY 255
 #define CORE_TAG "tag:yaml.org,2002:"
 
 struct frame {
@@ -27,8 +28,9 @@ struct reader {
 	struct fc_err *e;
 	struct frame stack[JSON_DOC_MAX_DEPTH + 1];
 	int depth;
-	/* libyaml counts characters; the caller needs bytes. */
-	size_t conv_char, conv_byte, bom;
+	/* libyaml counts characters (a leading BOM too, as the encoding is
+	 * set); the caller needs bytes. */
+	size_t conv_char, conv_byte;
 	size_t last_end;   /* byte offset after the last content seen */
 };
 
@@ -36,7 +38,7 @@ static size_t byte_at(struct reader *r, size_t char_index)
 {
 	if (char_index < r->conv_char) {
 		r->conv_char = 0;
-		r->conv_byte = r->bom;
+		r->conv_byte = 0;
 	}
 	while (r->conv_char < char_index && r->conv_byte < r->len) {
 		r->conv_byte++;
@@ -113,7 +115,8 @@ int yaml_plain_is_string(const char *s)
 	if (is_word(s, words, sizeof words / sizeof *words))
 		return 0;
 	/* A date or timestamp: 2024-01-31, 2024-01-31T10:00:00Z. */
-	if (span_of(s, "0123456789") == 4 && s[4] == '-')
+	if (span_of(s, "0123456789") == 4 && s[4] == '-' &&
+	    s[span_of(s, "0123456789-:. +TtZz")] == '\0')
 		return 0;
 	if (*p == '+' || *p == '-')
 		p++;
@@ -227,6 +230,11 @@ static int attach(struct reader *r, cJSON *v, const yaml_event_t *ev,
 		if (key_text[0] == '!')
 			return fail_at(r, &ev->start_mark,
 				       "a key starting with '!' is not supported");
+		/* YAML allows 1024 characters for a key that is not marked with
+		 * "? "; written back quoted, 255 bytes stay below that. */
+		if (strlen(key_text) > YAML_DOC_MAX_KEY)
+			return fail_at(r, &ev->start_mark, "a key longer than 255 "
+				       "bytes is not supported");
 		f->key = strdup(key_text);
 		f->key_column = ev->start_mark.column;
 		return f->key ? 0 : oom(r);
@@ -426,8 +434,6 @@ int yaml_doc_parse(const char *text, size_t len, const char *what,
 	if (len >= 2 && (((unsigned char)text[0] == 0xfe && (unsigned char)text[1] == 0xff) ||
 			 ((unsigned char)text[0] == 0xff && (unsigned char)text[1] == 0xfe)))
 		return fc_fail(e, FC_ERR_INPUT, "%s is UTF-16: save it as UTF-8", what);
-	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
-		r.bom = r.conv_byte = 3;
 	if (!yaml_parser_initialize(&p))
 		return fc_fail(e, FC_ERR_SYSTEM, "out of memory");
 	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);

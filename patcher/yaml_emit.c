@@ -38,7 +38,7 @@ static int plain_ok(const char *s, int flow, int tagged)
 	if (n == 0 || (!tagged && !yaml_plain_is_string(s)))
 		return 0;
 	if (strchr("?:-", s[0])) {
-		if (n == 1 || s[1] == ' ' || (flow && strchr(",[]{}", s[1])))
+		if (n == 1 || s[1] == ' ' || flow)
 			return 0;
 	} else if (strchr(",[]{}#&*!|>'\"%@` ", s[0])) {
 		return 0;
@@ -48,7 +48,7 @@ static int plain_ok(const char *s, int flow, int tagged)
 	if (s[n - 1] == ' ' || s[n - 1] == ':')
 		return 0;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p >= 0x7f || (flow && strchr(",[]{}", *p)))
+		if (*p < 0x20 || *p >= 0x7f || (flow && strchr(",[]{}:", *p)))
 			return 0;
 	return !strstr(s, ": ") && !strstr(s, " #");
 }
