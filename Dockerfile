@@ -14,7 +14,7 @@ FROM ${BASE} AS build
 # rebuilds only the `make` step.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-	build-essential libcjson-dev libcurl4-openssl-dev libseccomp-dev \
+	build-essential libcjson-dev libcurl4-openssl-dev libyaml-dev libseccomp-dev \
 	libcap-ng-dev zlib1g-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -26,7 +26,7 @@ FROM ${BASE}
 # the payload bring everything of their own.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-	libcjson1 libcurl4 ca-certificates \
+	libcjson1 libcurl4 libyaml-0-2 ca-certificates \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/cache/debconf/*-old \
 	/var/log/apt /var/log/dpkg.log /var/log/alternatives.log
 COPY --from=build /src/build/falcon-patcher /usr/bin/falcon-patcher

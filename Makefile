@@ -28,6 +28,10 @@ PATCHER_LIB := $(COMMON) patcher/options.c patcher/taskdef.c \
 # Live mode: the definitions come from the ECS API (README "Live patching").
 PATCHER_LIB += patcher/aws_ini.c patcher/aws_creds.c patcher/ecs_reply.c \
 	patcher/ecs_api.c patcher/taskdef_equal.c patcher/live.c
+# Task definitions inside CloudFormation templates and container arrays.
+PATCHER_LIB += patcher/yaml_doc.c patcher/yaml_emit.c patcher/json_span.c \
+	patcher/cfn_spelling.c patcher/cfn_template.c patcher/taskdef_patch.c \
+	patcher/container_defs.c
 PATCHER := $(PATCHER_LIB) patcher/main.c
 HEADERS := $(wildcard common/*.h patcher/*.h)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/asan/%,$(wildcard tests/unit/test_*.c))
@@ -37,7 +41,7 @@ all: $(BUILD)/falcon-patcher $(BUILD)/falcon-init payload
 
 $(BUILD)/falcon-patcher: $(PATCHER) $(HEADERS) Makefile
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $(PATCHER) -lcjson -lcurl
+	$(CC) $(CFLAGS) -o $@ $(PATCHER) -lcjson -lcurl -lyaml
 
 # The runtime: falcon-init (the init container's command) and the payload it
 # copies to the task volume, all static so that they run in any image
@@ -132,16 +136,16 @@ $(SENSOR_FUZZ): $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(SENSOR_LIB) \
 # through it as well as through the release build.
 $(BUILD)/asan/falcon-patcher: $(PATCHER) $(HEADERS) Makefile
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN) -U_FORTIFY_SOURCE -o $@ $(PATCHER) -lcjson -lcurl
+	$(CC) $(CFLAGS) $(SAN) -U_FORTIFY_SOURCE -o $@ $(PATCHER) -lcjson -lcurl -lyaml
 
 $(BUILD)/asan/test_%: tests/unit/test_%.c tests/unit/unit.h $(PATCHER_LIB) $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN) -U_FORTIFY_SOURCE -Itests/unit -o $@ $< $(PATCHER_LIB) -lcjson -lcurl
+	$(CC) $(CFLAGS) $(SAN) -U_FORTIFY_SOURCE -Itests/unit -o $@ $< $(PATCHER_LIB) -lcjson -lcurl -lyaml
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(PATCHER_LIB) $(HEADERS)
 	@mkdir -p $(@D)
 	$(CLANG) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -Icommon -Ipatcher \
-		-fsanitize=fuzzer,address,undefined -o $@ $< $(PATCHER_LIB) -lcjson -lcurl
+		-fsanitize=fuzzer,address,undefined -o $@ $< $(PATCHER_LIB) -lcjson -lcurl -lyaml
 
 fuzz: $(patsubst tests/fuzz/fuzz_%.c,$(BUILD)/fuzz/fuzz_%,$(wildcard tests/fuzz/fuzz_*.c))
 

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "atomic_write.h"
+#include "cfn_template.h"
+#include "container_defs.h"
 #include "err.h"
 #include "image_config.h"
 #include "json_doc.h"
@@ -15,7 +17,9 @@
 #include "patch.h"
 #include "plan.h"
 #include "slurp.h"
+#include "strbuf.h"
 #include "taskdef.h"
+#include "taskdef_patch.h"
 
 #ifndef FC_VERSION
 #define FC_VERSION "dev"
@@ -152,6 +156,45 @@ static int main_live(const struct patcher_opts *o)
 	return rc;
 }
 
+/* -cfn-template and -container-definitions: task definitions that live
+ * inside something else, patched by the same engine as run(). */
+static int run_embedded(const struct patcher_opts *o, char **out,
+			size_t *out_len, struct fc_err *e)
+{
+	struct taskdef_engine eng;
+	struct strbuf notes = { 0 };
+	const char *path = o->cfn_template ? o->cfn_template : o->container_defs;
+	char *text = NULL;
+	size_t len;
+	int rc = -1, needs_volume = 0;
+
+	if (options_check(o, e) < 0 ||
+	    slurp(path, MAX_INPUT_BYTES, o->cfn_template ? "template" :
+		  "container definitions", &text, &len, e) < 0)
+		goto out;
+	taskdef_engine_init(&eng, o);
+	rc = o->cfn_template ?
+	     cfn_template_patch(text, len, o->resources.v, o->resources.n, &eng,
+				out, out_len, &notes, e) :
+	     container_defs_patch(text, len, &eng, out, out_len, &needs_volume,
+				  &notes, e);
+	if (rc < 0)
+		goto out;
+	for (char *line = notes.s; line && *line;) {
+		char *eol = strchr(line, '\n');
+
+		fprintf(stderr, "falcon-patcher: note: %.*s\n",
+			(int)(eol ? eol - line : (long)strlen(line)), line);
+		line = eol ? eol + 1 : line + strlen(line);
+	}
+	if (needs_volume)
+		fprintf(stderr, "falcon-patcher: note: %s", container_defs_volume_note);
+out:
+	strbuf_free(&notes);
+	free(text);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct patcher_opts o;
@@ -177,7 +220,8 @@ int main(int argc, char **argv)
 	}
 	if (options_live(&o))
 		return main_live(&o);
-	if (run(&o, &out, &len, &e) < 0) {
+	if ((o.cfn_template || o.container_defs ? run_embedded(&o, &out, &len, &e) :
+	     run(&o, &out, &len, &e)) < 0) {
 		fprintf(stderr, "falcon-patcher: %s\n", e.msg);
 		return exit_code(&e);
 	}

@@ -24,6 +24,8 @@ const char options_usage[] =
 "                      (-ecs-task-definition FAMILY[:REVISION]... |\n"
 "                       -ecs-family-prefix PREFIX) [-register]\n"
 "                      [-region REGION] [-endpoint-url URL] [other flags]\n"
+"       falcon-patcher ... -cfn-template PATH [-resource LOGICAL_ID]...\n"
+"       falcon-patcher ... -container-definitions PATH\n"
 "       falcon-patcher -h | -version\n"
 "\n"
 "Reads an ECS task definition and writes it patched to run the Falcon\n"
@@ -33,6 +35,14 @@ const char options_usage[] =
 "  -image IMAGE          falcon-container image the init container runs\n"
 "  -ecs-spec-file PATH   task definition file (\"-\" reads stdin)\n"
 "  -ecs-spec             read the task definition from stdin\n"
+"  -cfn-template PATH    a CloudFormation template, JSON or YAML (CDK's\n"
+"                        cdk.out/*.template.json too): patch every\n"
+"                        AWS::ECS::TaskDefinition in it (\"-\" reads stdin)\n"
+"  -resource LOGICAL_ID  with -cfn-template: patch only this resource\n"
+"                        (repeatable)\n"
+"  -container-definitions PATH\n"
+"                        a JSON array of container definitions (Terraform's\n"
+"                        container_definitions); prints the patched array\n"
 "  -pulltoken TOKEN      base64 docker config.json with registry credentials,\n"
 "                        used to read images' ENTRYPOINT/CMD\n"
 "  -docker-config PATH   docker config.json to take registry credentials from\n"
@@ -97,6 +107,9 @@ static const struct flag flags[] = {
 	BOOL("register", do_register),
 	STR("region", region),
 	STR("endpoint-url", endpoint_url),
+	STR("cfn-template", cfn_template),
+	STR("container-definitions", container_defs),
+	LIST("resource", resources),
 	BOOL("h", help),
 	BOOL("help", help),
 	BOOL("version", version),
@@ -316,10 +329,29 @@ int options_check(const struct patcher_opts *o, struct fc_err *e)
 		return fc_fail(e, FC_ERR_USAGE,
 			       "both -ecs-spec-file and -ecs-spec given: pass one "
 			       "(-ecs-spec reads the definition from stdin)");
-	if (!o->spec_file && !o->spec_stdin && !options_live(o))
+	if (!!o->spec_file + !!o->spec_stdin + !!o->cfn_template +
+	    !!o->container_defs + !!options_live(o) > 1)
+		return fc_fail(e, FC_ERR_USAGE,
+			       "more than one input given: pass one of -ecs-spec-file, "
+			       "-ecs-spec, -cfn-template, -container-definitions and "
+			       "-ecs-task-definition/-ecs-family-prefix");
+	if (!o->spec_file && !o->spec_stdin && !o->cfn_template && !o->container_defs &&
+	    !options_live(o))
 		return fc_fail(e, FC_ERR_USAGE,
 			       "no task definition: pass -ecs-spec-file PATH, or "
-			       "-ecs-spec with the definition on stdin");
+			       "-ecs-spec with the definition on stdin (or "
+			       "-cfn-template, or -container-definitions)");
+	if (o->resources.n > 0 && !o->cfn_template)
+		return fc_fail(e, FC_ERR_USAGE,
+			       "-resource names a resource of a CloudFormation "
+			       "template: use it with -cfn-template");
+	for (int i = 0; i < o->resources.n; i++)
+		if (!*o->resources.v[i])
+			return fc_fail(e, FC_ERR_USAGE, "-resource needs a logical ID");
+	if ((o->cfn_template && !*o->cfn_template) ||
+	    (o->container_defs && !*o->container_defs))
+		return fc_fail(e, FC_ERR_USAGE, "%s needs a file path (\"-\" reads stdin)",
+			       o->cfn_template ? "-cfn-template" : "-container-definitions");
 	if (o->secret_arn && !is_arn(o->secret_arn))
 		return fc_fail(e, FC_ERR_USAGE,
 			       "-secret-arn \"%s\" is not an ARN: expected "

@@ -25,6 +25,9 @@ struct patcher_opts {
 	const char *docker_config;  /* -docker-config PATH: registry credentials */
 	const char *registry_ca;    /* -registry-ca FILE: extra CA certificates */
 	struct opt_list insecure;   /* -insecure-registry HOST[:PORT], repeatable */
+	const char *cfn_template;   /* -cfn-template PATH: CloudFormation, JSON or YAML */
+	const char *container_defs; /* -container-definitions PATH: a bare array */
+	struct opt_list resources;  /* -resource LOGICAL_ID, repeatable */
 	int help, version;
 	/* Live mode (live.h): the definitions come from the ECS API. */
 	struct opt_list ecs_taskdefs; /* -ecs-task-definition FAMILY[:REV] */
