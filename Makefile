@@ -66,6 +66,7 @@ SENSOR_LIB := $(RT_COMMON) common/falconctl_opts.c sensor-shim/signals.c \
 	sensor-shim/identity.c sensor-shim/guard.c sensor-shim/observe.c sensor-shim/ocsf_activity.c \
 	sensor-shim/ocsf_finding.c sensor-shim/policy.c sensor-shim/kill_all.c \
 	sensor-shim/relay.c sensor-shim/entrants.c sensor-shim/filter_inject.c \
+	sensor-shim/status.c \
 	common/slurp.c common/strbuf.c $(BUILD)/gen/rules_builtin.c
 SENSOR := $(SENSOR_LIB) sensor-shim/main.c
 SENSOR_LIBS := -lseccomp -lcap-ng -lpthread

@@ -15,6 +15,7 @@
  *        not a mount point)
  *   105  falcon-init: the volume is read-only or not writable
  *   106  falcon-init: the volume is full
+ *   107  falcon-sensor status: no sensor answers in this container
  *   111  a system call failed for another reason (memory, I/O)
  *   126  the application was found but cannot be executed
  *   127  the application was not found
@@ -33,6 +34,7 @@ enum {
 	FC_EXIT_VOLUME_MISSING = 104,
 	FC_EXIT_VOLUME_READONLY = 105,
 	FC_EXIT_DISK_FULL = 106,
+	FC_EXIT_NO_SENSOR = 107,
 	FC_EXIT_SYSTEM = 111,
 	FC_EXIT_NOEXEC = 126,
 	FC_EXIT_NOTFOUND = 127,

@@ -36,6 +36,7 @@
 #include "sink.h"
 #include "spawn.h"
 #include "spec_rules.h"
+#include "status.h"
 #include "task_meta.h"
 #include "trace_spec.h"
 #include "tracer.h"
@@ -340,6 +341,36 @@ static void load_rules(struct sensor *s)
 	}
 }
 
+/* `falcon-sensor status [--json]`: the running sensor's health (status.h). */
+static int status_command(int argc, char **argv)
+{
+	struct fc_err e = { 0 };
+	size_t len = 0;
+	char *doc = NULL;
+	int json = 0, rc = FC_EXIT_OK;
+
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--json") != 0) {
+			fprintf(stderr, "falcon-sensor status: unknown option \"%s\": use "
+				"--json for the JSON document, or nothing\n", argv[i]);
+			return FC_EXIT_CONFIG;
+		}
+		json = 1;
+	}
+	if (status_query(&doc, &len, &e) < 0) {
+		fprintf(stderr, "falcon-sensor status: %s\n", e.msg);
+		return e.kind == FC_ERR_LOOKUP ? FC_EXIT_NO_SENSOR : FC_EXIT_SYSTEM;
+	}
+	if (json ? fwrite(doc, 1, len, stdout) != len : status_print(doc, len, stdout, &e) < 0) {
+		fprintf(stderr, "falcon-sensor status: %s\n", json ? strerror(errno) : e.msg);
+		rc = FC_EXIT_SYSTEM;
+	}
+	free(doc);
+	if (fflush(stdout) != 0)
+		rc = FC_EXIT_SYSTEM;
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	/* Static: the writer thread reads s.ocsf, and may still be running
@@ -358,12 +389,14 @@ int main(int argc, char **argv)
 	struct relay *relay;
 	struct spawn_req req;
 	char detail[256], *line;
-	pid_t sig_tid, watch_tid = 0;
+	pid_t sig_tid, watch_tid = 0, status_tid = 0;
 	sigset_t waited;
 	size_t len;
 	int dd = 1, every_open, entrants;
 
 	fc_log_setup("falcon-sensor", FC_TRACE_WARN);
+	if (argc >= 2 && strcmp(argv[1], "status") == 0)
+		return status_command(argc, argv);
 	while (dd < argc && strcmp(argv[dd], "--") != 0)
 		dd++;
 	if (argc - dd < 3) {
@@ -417,6 +450,18 @@ int main(int argc, char **argv)
 		ctx.tids[ctx.n_tids++] = relay_tid(relay);
 	if (watch_tid)
 		ctx.tids[ctx.n_tids++] = watch_tid;
+	if (status_start(&(struct status_info){
+			.version = FC_VERSION,
+			.mode = s.fo.mode == FC_MODE_PREVENT ? "prevent" : "detect",
+			.rules = s.rules.n, .entrants = entrants, .sink = sink,
+			.sink_kind = s.fo.sink && strncmp(s.fo.sink, "file:", 5) == 0 ?
+				     "file" : "stderr" }, &status_tid, &e) < 0)
+		/* On a host, sensors run by hand share one PID namespace:
+		 * the first answers. */
+		fc_log(strstr(e.msg, "another sensor") ? FC_TRACE_INFO : FC_TRACE_ERR,
+		       "%s: `falcon-sensor status` will not answer", e.msg);
+	else
+		ctx.tids[ctx.n_tids++] = status_tid;
 	lifted_policies(&s, &ctx);
 	sink_identity(sink, &ctx);
 	ctx.roots_may_differ = (s.fo.allow & (FC_ALLOW_CHROOT | FC_ALLOW_USER_NAMESPACE)) != 0;

@@ -31,6 +31,7 @@
 #include "protect.h"
 #include "regs_arch.h"
 #include "sigforward.h"
+#include "status.h"
 #include "syscall_decode.h"
 #include "verdict.h"
 
@@ -260,6 +261,7 @@ static void report_policy(struct tracer *tr, unsigned policy, const struct activ
 	char *line = policy_finding(tr->cfg->ocsf, policy, a, &len);
 
 	emit(tr, line, len);
+	status_finding(p ? p->id : "integrity");
 	fc_log(FC_TRACE_INFO, "policy %s: refused %s of pid %d: %s", p ? p->id : "?",
 	       a->syscall ? a->syscall : "?", (int)a->pid, a->reason ? a->reason : "");
 }
@@ -341,6 +343,7 @@ static void report_matches(struct tracer *tr, const struct verdict *v, const str
 		char *line = ocsf_finding(cfg->ocsf, r, a, verdict_applies(r, cfg->mode), &len);
 
 		emit(tr, line, len);
+		status_finding(r->id);
 		fc_log(FC_TRACE_INFO, "rule %s: %s (pid %d)", r->id, r->title, (int)a->pid);
 	}
 }
@@ -718,7 +721,11 @@ static struct thread *on_exec(struct tracer *tr, struct thread *t, pid_t tid)
 	size_t len;
 
 	tstrv_init(&from_proc);
-	if (ptrace(PTRACE_GETEVENTMSG, tid, NULL, &former) < 0)
+	/* The kernel gives the former id in the namespace of the task's
+	 * parent: for an entrant whose parent is outside (nsenter's child),
+	 * a number that means nothing here. */
+	if (ptrace(PTRACE_GETEVENTMSG, tid, NULL, &former) < 0 ||
+	    ((pid_t)former != tid && !pt_thread(&tr->pt, (pid_t)former)))
 		former = (unsigned long)tid;
 	if ((pid_t)former != tid) {
 		/* A non-leader thread executed: it is now tid, and its old
@@ -803,6 +810,7 @@ static struct thread *on_exec(struct tracer *tr, struct thread *t, pid_t tid)
 	exec_info_free(x);
 	tstrv_free(&from_proc);
 	tr->res->processes++;
+	status_launched();
 	if (tid == tr->cfg->app)
 		tr->res->launched = 1;
 	return t;
@@ -1046,6 +1054,7 @@ static void launch_entrant(struct tracer *tr, struct proc *p, const struct proc_
 		judge_entrant(tr, p, parent ? parent->img : NULL, l.argv, st->uid, tty);
 	}
 	tr->res->entrants++;
+	status_entrant();
 	tstrv_free(&argv);
 }
 
@@ -1126,6 +1135,7 @@ int tracer_run(const struct tracer_cfg *cfg, struct tracer_result *res,
 
 		if (cfg->entrants && entrants_asked())
 			take_entrants(tr);
+		status_processes(tr->pt.n_procs);
 		tid = waitpid(-1, &status, __WALL);
 
 		if (tid < 0) {
