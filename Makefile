@@ -125,7 +125,7 @@ $(SENSOR_TESTS): $(BUILD)/asan/test_%: tests/unit/test_%.c tests/unit/unit.h \
 # The sensor's fuzz targets: the parsers of what tracees and the
 # environment hand it.
 SENSOR_FUZZ := $(addprefix $(BUILD)/fuzz/,fuzz_tracee_event fuzz_json_parse \
-	fuzz_task_meta fuzz_rules fuzz_tracee_activity)
+	fuzz_task_meta fuzz_rules fuzz_tracee_activity fuzz_proc_stat)
 $(SENSOR_FUZZ): $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(SENSOR_LIB) \
 		common/json_doc.c $(RT_HEADERS)
 	@mkdir -p $(@D)

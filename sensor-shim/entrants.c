@@ -1,9 +1,9 @@
 /* entrants.c: the watch thread and the tracer's list (entrants.h). */
 #include "entrants.h"
 
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +81,15 @@ static int is_ignored(pid_t pid)
 	return found;
 }
 
+/* A /proc entry's name as a pid, or 0 when it is not one. */
+static pid_t pid_of(const char *name)
+{
+	char *end;
+	long v = strtol(name, &end, 10);
+
+	return end != name && *end == '\0' && v > 0 && v <= INT_MAX ? (pid_t)v : 0;
+}
+
 /* The process ids under /proc, ascending (the order procfs lists them
  * in), into *v (grown as needed). Returns how many, or 0. */
 static size_t list_pids(pid_t **v, size_t *cap)
@@ -92,7 +101,9 @@ static size_t list_pids(pid_t **v, size_t *cap)
 	if (!d)
 		return 0;
 	while ((de = readdir(d)) != NULL) {
-		if (!isdigit((unsigned char)de->d_name[0]))
+		pid_t pid = pid_of(de->d_name);
+
+		if (!pid)
 			continue;
 		if (n == *cap) {
 			size_t c = *cap ? *cap * 2 : 256;
@@ -103,7 +114,7 @@ static size_t list_pids(pid_t **v, size_t *cap)
 			*v = grown;
 			*cap = c;
 		}
-		(*v)[n++] = (pid_t)atoi(de->d_name);
+		(*v)[n++] = pid;
 	}
 	closedir(d);
 	return n;
@@ -238,7 +249,7 @@ int entrants_start(pid_t tracer_tid, pid_t *tid, struct fc_err *e)
 	return 0;
 }
 
-size_t entrants_list(pid_t me, int (*known)(pid_t pid, void *arg),
+size_t entrants_list(pid_t self_pid, int (*known)(pid_t pid, void *arg),
 		     void (*fn)(pid_t pid, const struct proc_status *st, void *arg),
 		     void *arg)
 {
@@ -248,7 +259,7 @@ size_t entrants_list(pid_t me, int (*known)(pid_t pid, void *arg),
 	for (size_t i = 0; i < n; i++) {
 		struct proc_status st;
 
-		if (v[i] == me || known(v[i], arg) || procfs_status(v[i], &st) < 0 ||
+		if (v[i] == self_pid || known(v[i], arg) || procfs_status(v[i], &st) < 0 ||
 		    st.tracer != 0 || procfs_is_dead(v[i]))
 			continue;
 		fn(v[i], &st, arg);

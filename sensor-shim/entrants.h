@@ -50,9 +50,9 @@ void entrants_poke(void);
 void entrants_ignore(pid_t pid);
 
 /* Calls fn for each process of the PID namespace that nobody traces and
- * that is alive, but the sensor (self) and those known() says the tracer
+ * that is alive, but the sensor (self_pid) and those known() says the tracer
  * has; st is its /proc status. Returns how many it found. */
-size_t entrants_list(pid_t self, int (*known)(pid_t pid, void *arg),
+size_t entrants_list(pid_t self_pid, int (*known)(pid_t pid, void *arg),
 		     void (*fn)(pid_t pid, const struct proc_status *st, void *arg),
 		     void *arg);
 

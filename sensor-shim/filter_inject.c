@@ -22,6 +22,14 @@
 /* The kernel's sigset_t, as PTRACE_GETSIGMASK and SETSIGMASK take it. */
 typedef uint64_t ksigset;
 
+/* PTRACE_GETSIGMASK (get) or SETSIGMASK: the size travels as the address. */
+static int tracee_sigmask(pid_t tid, int get, ksigset *mask)
+{
+	void *size = (void *)sizeof *mask; /* NOLINT(performance-no-int-to-ptr) */
+
+	return (int)ptrace(get ? PTRACE_GETSIGMASK : PTRACE_SETSIGMASK, tid, size, mask);
+}
+
 enum wait_result { W_STOP, W_OTHER_STOP, W_DIED, W_GONE };
 
 /* The next stop of tid, once it is a syscall stop. A thread-group
@@ -121,7 +129,7 @@ static enum inject_result cut_short(struct call *c, ksigset mask, int *status)
 	/* A signal-delivery-stop (SIGSTOP, or a fault of ours): back to
 	 * the syscall, and the signal goes on. */
 	regs_reenter(c->tid, &c->regs);
-	ptrace(PTRACE_SETSIGMASK, c->tid, (void *)sizeof mask, &mask);
+	tracee_sigmask(c->tid, 0, &mask);
 	/* NOLINTNEXTLINE(performance-no-int-to-ptr): the signal is data */
 	ptrace(PTRACE_SYSCALL, c->tid, NULL, (void *)(long)sig);
 	return INJECT_RESUMED;
@@ -156,8 +164,7 @@ enum inject_result filter_inject(pid_t tid, const struct sock_fprog *prog, int a
 		       "no syscall injection on this architecture" : "not a 64-bit syscall";
 		return errno == ESRCH ? INJECT_GONE : INJECT_UNTOUCHED;
 	}
-	if (ptrace(PTRACE_GETSIGMASK, tid, (void *)sizeof mask, &mask) < 0 ||
-	    ptrace(PTRACE_SETSIGMASK, tid, (void *)sizeof all, &all) < 0) {
+	if (tracee_sigmask(tid, 1, &mask) < 0 || tracee_sigmask(tid, 0, &all) < 0) {
 		*why = "cannot block its signals";
 		return errno == ESRCH ? INJECT_GONE : INJECT_UNTOUCHED;
 	}
@@ -190,13 +197,13 @@ enum inject_result filter_inject(pid_t tid, const struct sock_fprog *prog, int a
 	if (!installed)
 		goto refused;
 	if (regs_reenter(tid, &c.regs) < 0 ||
-	    ptrace(PTRACE_SETSIGMASK, tid, (void *)sizeof mask, &mask) < 0)
+	    tracee_sigmask(tid, 0, &mask) < 0)
 		return INJECT_GONE;
 	return INJECT_DONE;
 
 refused:
 	if (regs_reenter(tid, &c.regs) < 0 ||
-	    ptrace(PTRACE_SETSIGMASK, tid, (void *)sizeof mask, &mask) < 0)
+	    tracee_sigmask(tid, 0, &mask) < 0)
 		return INJECT_GONE;
 	return INJECT_FAILED;
 }

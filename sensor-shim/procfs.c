@@ -93,12 +93,18 @@ int procfs_status(pid_t pid, struct proc_status *st)
 int procfs_stat(pid_t pid, struct proc_stat *ps)
 {
 	char buf[1024];
+
+	if (slurp_small(pid, "stat", buf, sizeof buf, 1) <= 0)
+		return -1;
+	return procfs_parse_stat(buf, ps);
+}
+
+int procfs_parse_stat(const char *buf, struct proc_stat *ps)
+{
 	const char *p;
 	unsigned long long v[20];
 	size_t n = 0;
 
-	if (slurp_small(pid, "stat", buf, sizeof buf, 1) <= 0)
-		return -1;
 	/* The command name may hold anything, ')' too: the fields start
 	 * after the last one. */
 	p = strrchr(buf, ')');

@@ -37,6 +37,10 @@ struct proc_stat {
 /* Returns 0 or -1 (gone). */
 int procfs_stat(pid_t pid, struct proc_stat *ps);
 
+/* The same from the text of a stat file (NUL-terminated), whose command
+ * name the process chose: 0, or -1 when it is not one. */
+int procfs_parse_stat(const char *buf, struct proc_stat *ps);
+
 /* Whether the task is gone or a zombie: it will run no more. */
 int procfs_is_dead(pid_t tid);
 

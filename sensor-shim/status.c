@@ -175,8 +175,8 @@ static void *serve(void *arg)
 
 int status_start(const struct status_info *in, pid_t *tid, struct fc_err *e)
 {
-	struct sockaddr_un a;
-	socklen_t alen;
+	struct sockaddr_un a = { 0 };
+	socklen_t alen = 0;
 	pthread_t th;
 	int rc;
 
@@ -213,8 +213,8 @@ int status_start(const struct status_info *in, pid_t *tid, struct fc_err *e)
 
 int status_query(char **doc, size_t *len, struct fc_err *e)
 {
-	struct sockaddr_un a;
-	socklen_t alen;
+	struct sockaddr_un a = { 0 };
+	socklen_t alen = 0;
 	size_t cap = 64 * 1024, got = 0;
 	char *buf;
 	int fd;
@@ -261,6 +261,7 @@ int status_query(char **doc, size_t *len, struct fc_err *e)
 	return 0;
 }
 
+/* The integer at path ("a" or "a.b"), or -1. */
 static long long num(const struct jv *o, const char *path)
 {
 	char key[64];
@@ -269,7 +270,8 @@ static long long num(const struct jv *o, const char *path)
 
 	if (dot) {
 		snprintf(key, sizeof key, "%.*s", (int)(dot - path), path);
-		return num(jv_get(o, key), dot + 1);
+		o = jv_get(o, key);
+		path = dot + 1;
 	}
 	v = jv_get(o, path);
 	return v && v->type == JV_NUMBER && v->is_int ? v->i : -1;

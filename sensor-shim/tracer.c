@@ -951,7 +951,10 @@ static size_t seize_threads(struct tracer *tr, pid_t pid, int *err)
 		if (!d)
 			break;
 		while ((de = readdir(d)) != NULL) {
-			pid_t tid = (pid_t)atoi(de->d_name);
+			char *end;
+			long v = strtol(de->d_name, &end, 10);
+			pid_t tid = end != de->d_name && !*end && v > 0 && v <= INT_MAX ?
+				    (pid_t)v : 0;
 			struct thread *t;
 
 			if (tid <= 0 || pt_thread(&tr->pt, tid))
