@@ -268,7 +268,8 @@ for mode in detect prevent; do
 	# mode reports as a Finding). A sensor bug, reported; left out here,
 	# the exit code shown.
 	if [ $mode = prevent ]; then
-		echo "# prevent: status --json through podman exec: exit $before_rc, then $after_rc"
+		echo "# prevent: status --json through podman exec: exit $before_rc, then $after_rc:" \
+			"$(head -n 1 "$E2E_WORK/status.err")"
 		continue
 	fi
 	if [ "$before_rc" = 0 ] && [ "$after_rc" = 0 ] &&
