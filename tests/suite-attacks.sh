@@ -163,11 +163,7 @@ if ! e2e_build_falcon_image; then
 fi
 e2e_probe || bail "the probe builds (gcc -static)"
 e2e_build_test_image busybox || bail "test image busybox builds" "$E2E_WORK/build-busybox.log"
-ctx=$E2E_WORK/ctx-attack
-mkdir -p "$ctx"
-cp -a "$A/image/." "$ctx/"
-cp /bin/busybox "$ctx/busybox"
-e2e_build localhost/fc-e2e/attack "$ctx" > "$E2E_WORK/build-attack.log" 2>&1 ||
+e2e_build_attack_image ||
 	bail "attack image builds" "$E2E_WORK/build-attack.log"
 for img in falcon-container busybox attack; do
 	e2e_push "$img" || bail "push $img to $E2E_REG" "$E2E_WORK/push-$img.log"

@@ -179,6 +179,17 @@ e2e_build_test_image() {
 		"$ctx" > "$E2E_WORK/build-$name.log" 2>&1
 }
 
+# Builds tests/e2e/attacks/image as localhost/fc-e2e/attack: a static
+# busybox and the attack application, with the /etc/shadow the rules watch.
+e2e_build_attack_image() {
+	local ctx=$E2E_WORK/ctx-attack
+	rm -rf "$ctx"
+	mkdir -p "$ctx"
+	cp -a "$E2E_DIR/attacks/image/." "$ctx/"
+	cp /bin/busybox "$ctx/busybox"
+	e2e_build localhost/fc-e2e/attack "$ctx" > "$E2E_WORK/build-attack.log" 2>&1
+}
+
 # Builds the falcon-container image from the repository's Dockerfile. The
 # build stage gets a tag of its own, so that the stage a source change
 # replaces is removed rather than left dangling at every change.
