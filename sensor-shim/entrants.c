@@ -14,6 +14,7 @@
 #include "log.h"
 
 static volatile sig_atomic_t asked;
+static int running;
 static int foreign;
 static pid_t tracer, self;
 
@@ -53,6 +54,11 @@ int entrants_foreign(void)
 		return 0;
 	__atomic_sub_fetch(&foreign, 1, __ATOMIC_RELAXED);
 	return 1;
+}
+
+int entrants_watching(void)
+{
+	return running;
 }
 
 void entrants_poke(void)
@@ -241,6 +247,7 @@ int entrants_start(pid_t tracer_tid, pid_t *tid, struct fc_err *e)
 		return fc_fail(e, FC_ERR_SYSTEM, "cannot start the entrant watch: %s",
 			       strerror(rc));
 	pthread_detach(th);
+	running = 1;
 	pthread_mutex_lock(&lock);
 	while (!watch_tid)
 		pthread_cond_wait(&poked_cond, &lock);
@@ -258,9 +265,18 @@ size_t entrants_list(pid_t self_pid, int (*known)(pid_t pid, void *arg),
 
 	for (size_t i = 0; i < n; i++) {
 		struct proc_status st;
+		struct proc_stat ps;
 
 		if (v[i] == self_pid || known(v[i], arg) || procfs_status(v[i], &st) < 0 ||
-		    st.tracer != 0 || procfs_is_dead(v[i]))
+		    st.tracer != 0 || procfs_stat(v[i], &ps) < 0 || ps.state == 'Z' ||
+		    ps.state == 'X')
+			continue;
+		/* runc's init, joining the container to exec the command
+		 * (runc exec, containerd for ECS Exec): it sets up its own
+		 * seccomp profile and the rest, which is the runtime's
+		 * business, not the container's. Taken once it has executed
+		 * the command (the watch keeps asking until then). */
+		if (strncmp(ps.comm, "runc:[", 6) == 0)
 			continue;
 		fn(v[i], &st, arg);
 		found++;

@@ -45,6 +45,9 @@ int entrants_foreign(void);
 /* Look now, not at the next scan (the guard, from its thread). */
 void entrants_poke(void);
 
+/* Whether the watch runs: an untraced process will be traced soon. */
+int entrants_watching(void);
+
 /* The tracer gave up on pid (it may not trace it): the watch stops
  * asking about it. */
 void entrants_ignore(pid_t pid);

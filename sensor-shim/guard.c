@@ -85,6 +85,8 @@ static struct {
  * 45 s by default). */
 #define RENEW_QUIET 10
 #define RENEW_BY_S 30
+/* How long an untraced opener is kept waiting for the entrant watch. */
+#define UNTRACED_WAIT_S 2
 
 int guard_is_wake(const siginfo_t *si, pid_t sensor)
 {
@@ -281,7 +283,7 @@ static int is_waiting_opener(pid_t tid)
  * was not found yet) is not ours to interrupt: the entrant watch is
  * asked to look at once, and the next look stops it once it is traced;
  * until then it waits, as the lease is not released. */
-static int stop_openers(void)
+static int stop_openers(int *untraced)
 {
 	DIR *proc = opendir("/proc"), *task;
 	struct dirent *p, *t;
@@ -305,8 +307,10 @@ static int stop_openers(void)
 
 			if (waiting == 1 && syscall(SYS_tgkill, pid, tid, SIGSTOP) == 0)
 				n++;
-			else if (waiting == 2)
+			else if (waiting == 2) {
+				(*untraced)++;
 				entrants_poke();
+			}
 		}
 		closedir(task);
 	}
@@ -319,14 +323,14 @@ static int stop_openers(void)
  * was untraced and gave up), the lease is renewed. */
 static void on_break(void)
 {
-	int n = 0;
+	int n = 0, untraced = 0;
 
 	for (size_t i = 0; i < sizeof look_us / sizeof *look_us && n == 0; i++) {
 		struct timespec ts = { 0, look_us[i] * 1000 };
 
 		if (look_us[i])
 			nanosleep(&ts, NULL);
-		n = stop_openers();
+		n = stop_openers(&untraced);
 	}
 	if (n > 0)
 		return;
@@ -347,7 +351,7 @@ static void on_break(void)
  * that sleep on them. Returns whether some renewal is still pending. */
 static int pending(void)
 {
-	int left = 0, any = 0, stopped;
+	int left = 0, any = 0, stopped, untraced = 0, awaited;
 
 	pthread_mutex_lock(&g.lock);
 	for (size_t i = 0; i < g.n; i++)
@@ -355,14 +359,19 @@ static int pending(void)
 	pthread_mutex_unlock(&g.lock);
 	if (!any)
 		return 0;
-	stopped = stop_openers() > 0; /* the tracer refuses them */
+	stopped = stop_openers(&untraced) > 0; /* the tracer refuses them */
+	/* An opener nobody traces yet is waited for while the entrant watch
+	 * may still take it (UNTRACED_WAIT_S): then it is stopped and judged
+	 * like any other. */
+	awaited = untraced > 0 && entrants_watching();
 	pthread_mutex_lock(&g.lock);
 	for (size_t i = 0; i < g.n; i++) {
 		struct gfile *f = &g.f[i];
 
 		if (!f->renew)
 			continue;
-		f->quiet = stopped ? 0 : f->quiet + 1;
+		f->quiet = stopped || (awaited && now_s() - f->broken < UNTRACED_WAIT_S) ?
+			   0 : f->quiet + 1;
 		if (f->quiet < RENEW_QUIET && now_s() - f->broken < RENEW_BY_S) {
 			left = 1;
 			continue;
@@ -372,8 +381,13 @@ static int pending(void)
 				left = 1;
 				continue;
 			}
+			/* Let go, so that an opener still asleep on the
+			 * broken lease (untraced: the sensor cannot judge
+			 * it) does not wait the kernel's lease-break-time. */
+			fcntl(f->fd, F_SETLEASE, F_UNLCK);
 			fc_log(FC_TRACE_WARN, "guard: %s is held open by a reader the "
-			       "sensor allowed; guarded again at its last close", f->name);
+			       "sensor allowed, or opened by a process it does not trace; "
+			       "guarded again at its last close", f->name);
 			f->armed = 0;
 		} else {
 			/* Nobody waits: the window until the new lease is two

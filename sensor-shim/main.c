@@ -279,11 +279,12 @@ static struct relay *log_relay(void)
 /* The built-in rules and --rules. A bad rules file is a start failure:
  * running with fewer rules than the user wrote would be a silent hole. */
 /* The inits that run a container's command as their child: ECS's
- * initProcessEnabled (docker-init), tini, dumb-init, podman's catatonit. */
+ * initProcessEnabled (docker-init, mounted as /sbin/docker-init or
+ * /dev/init), tini, dumb-init, podman's catatonit (/run/podman-init). */
 static int is_container_init(pid_t pid)
 {
 	static const char *const inits[] = { "docker-init", "tini", "dumb-init",
-					     "catatonit", NULL };
+					     "catatonit", "podman-init", "init", NULL };
 	char exe[PATH_MAX];
 	const char *base;
 
@@ -385,6 +386,7 @@ int main(int argc, char **argv)
 	struct tracer_result res;
 	struct ocsf_counters left = { 0 };
 	struct tracer_cfg tc;
+	struct stat self_st;
 	struct sink *sink;
 	struct relay *relay;
 	struct spawn_req req;
@@ -514,6 +516,10 @@ int main(int argc, char **argv)
 		.ptrace_options = req.ptrace_options, .entrants = entrants,
 		.ancestors = s.ancestors, .n_ancestors = s.n_ancestors,
 	};
+	if (stat(s.self_exe, &self_st) == 0) {
+		tc.self_dev = self_st.st_dev;
+		tc.self_ino = self_st.st_ino;
+	}
 	if (tracer_run(&tc, &res, &e) < 0) {
 		fc_log_fatal("%s; stopping the application", e.msg);
 		kill(child.pid, SIGKILL);

@@ -107,9 +107,14 @@ int procfs_parse_stat(const char *buf, struct proc_stat *ps)
 
 	/* The command name may hold anything, ')' too: the fields start
 	 * after the last one. */
+	const char *open = strchr(buf, '(');
+
 	p = strrchr(buf, ')');
 	if (!p || p[1] != ' ' || !p[2])
 		return -1;
+	ps->comm[0] = '\0';
+	if (open && open < p)
+		snprintf(ps->comm, sizeof ps->comm, "%.*s", (int)(p - open - 1), open + 1);
 	ps->state = p[2];
 	p += 3;
 	while (n < 20 && *p == ' ') {

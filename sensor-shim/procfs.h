@@ -25,10 +25,11 @@ ssize_t procfs_link(pid_t pid, const char *what, char *buf, size_t len);
  * the thread). Returns 0 or -1. */
 int procfs_status(pid_t pid, struct proc_status *st);
 
-/* What /proc/PID/stat says of a task: its state letter (R, S, Z...),
+/* What /proc/PID/stat says of a task: its name, its state letter (R, S, Z...),
  * its controlling terminal (0: none) and when it started, in clock
  * ticks since boot. */
 struct proc_stat {
+	char comm[16];           /* its command name (its own choice) */
 	char state;
 	int tty_nr;
 	unsigned long long start_ticks;

@@ -348,6 +348,16 @@ static void report_matches(struct tracer *tr, const struct verdict *v, const str
 	}
 }
 
+/* An exec of the sensor's own executable, unchanged since start (ECS
+ * Exec running `falcon-sensor status` from the volume under /tmp): no
+ * rule applies. It runs nothing the sensor does not already trace. */
+static int is_own_program(const struct tracer_cfg *cfg, const struct activity *a)
+{
+	return a->event == ACT_EXEC && a->file_st && cfg->self_ino &&
+	       a->file_st->st_ino == cfg->self_ino && a->file_st->st_dev == cfg->self_dev &&
+	       !a->written_since_start;
+}
+
 /* The rules on what the syscall is about to do: the activity's event and
  * the Findings go out before the verdict is applied, so that they come
  * before the Terminate of a process the verdict kills. */
@@ -366,7 +376,7 @@ static struct verdict judge(struct tracer *tr, const struct thread *t, pid_t tid
 	/* Files aimed at the sensor: a policy, in both modes, before the
 	 * rules (whose Findings a refusal would only repeat). */
 	v = protect_file_check(&o->a, cfg->ctx, tid);
-	if (v.kind == VERDICT_ALLOW)
+	if (v.kind == VERDICT_ALLOW && !is_own_program(cfg, &o->a))
 		v = verdict_for(cfg->ruleset, cfg->mode, &o->a);
 	if (ocsf_activity_wanted(&o->a, o->a.event == ACT_OPEN && !o->a.is_write &&
 				 ruleset_is_sensitive(cfg->ruleset, o->a.file_path),

@@ -69,6 +69,9 @@ struct tracer_cfg {
 	int entrants;            /* trace processes that enter from outside */
 	const pid_t *ancestors;  /* the sensor's, never entrants */
 	size_t n_ancestors;
+	dev_t self_dev;          /* the sensor's own executable, which an
+				  * entrant runs for `falcon-sensor status` */
+	ino_t self_ino;
 };
 
 struct tracer_result {

@@ -123,6 +123,25 @@ expect near detect "read " 0 "near miss: another file in the same directory" "sh
 expect write detect "written read " 1 "a write of the guarded file runs; the next read is seen" \
 	"echo more >>$D/secret && echo written; sleep 0.2; sh -c '$R' $D/secret"
 
+# A process the sensor does not trace (here: this script, on the host,
+# beside a sensor that is no container's init, so no entrant watch) reads a
+# guarded file: it is not the sensor's to judge, and it must not sleep on
+# the lease until the kernel's lease-break-time (45 s) either.
+timeout -s KILL 60 "$SENSOR" --cid="$CID" --mode=prevent --rules="$T/rules.json" \
+	--sink="file:$T/untraced.ev" -- /bin/sleep sleep 3 >/dev/null 2>"$T/untraced.err" &
+sp=$!
+sleep 1
+t0=$(date +%s)
+if timeout 30 cat "$D/secret" >/dev/null 2>&1; then r=read; else r=failed; fi
+took=$(( $(date +%s) - t0 ))
+wait $sp
+if [ $r = read ] && [ $took -lt 10 ]; then
+	ok "an untraced reader of a guarded file reads it without waiting for the lease to time out (${took} s)"
+else
+	not_ok "guard: an untraced reader of a guarded file" "$r after $took s (the lease-break-time is 45 s)" \
+		"$T/untraced.err"
+fi
+
 # When a file cannot be leased (open for writing elsewhere at start), the
 # sensor stops every open instead: still seen, still refused.
 exec 9>>"$D/keys/a"
