@@ -71,6 +71,7 @@ struct activity {
 	/* The process, or one it descends from, entered the container from
 	 * outside (entrants.h) at this time (ms since the epoch); 0: no. */
 	unsigned long long entered_ms;
+	int ecs_exec;            /* ... through ECS Exec's agent */
 	int tty;                 /* it has a controlling terminal; -1: not
 				  * read yet (like uid) */
 

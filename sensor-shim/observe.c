@@ -26,6 +26,7 @@ static void who(struct activity *a, const struct observe_proc *p)
 	a->uid = -1;
 	a->tty = -1;
 	a->entered_ms = p->entered_ms;
+	a->ecs_exec = p->ecs_exec;
 	a->path = a->actor_path = p->exe;
 	a->name = a->actor_name = p->name ? p->name : path_base_name(p->exe);
 	a->cmd_line = a->actor_cmd_line = p->cmd_line;

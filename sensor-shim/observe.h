@@ -33,6 +33,7 @@ struct observe_proc {
 	int entry_trampoline;    /* a trampoline the entrypoint ran: its exec
 				  * is still the container's command */
 	unsigned long long entered_ms; /* activity.h */
+	int ecs_exec;
 };
 
 #define OBS_NAMES 8              /* names of the program an exec runs */

@@ -164,12 +164,14 @@ void ocsf_proc_members(struct jout *j, const struct ocsf_proc *p)
 		ocsf_kcmd_line(j, "cmd_line", p->cmd_line);
 }
 
-void ocsf_entered(struct jout *j, unsigned long long entered_ms)
+void ocsf_entered(struct jout *j, unsigned long long entered_ms, int ecs_exec)
 {
 	if (!entered_ms)
 		return;
 	jout_kbool(j, "entered_from_outside", 1);
 	jout_kint(j, "entered_at", (long long)entered_ms);
+	if (ecs_exec)
+		jout_kstr(j, "entered_via", "ecs-exec");
 }
 
 void ocsf_unmapped_begin(struct jout *j, const struct ocsf_ctx *c)
@@ -323,7 +325,7 @@ char *ocsf_launch(const struct ocsf_ctx *c, const struct ocsf_launch *l,
 	}
 	if (l->euid >= 0 && l->euid != l->uid)
 		jout_kint(&j, "euid", l->euid);
-	ocsf_entered(&j, l->entered_ms);
+	ocsf_entered(&j, l->entered_ms, l->ecs_exec);
 	if (l->attached)
 		jout_kbool(&j, "attached", 1);
 	jout_obj_end(&j);
@@ -367,7 +369,7 @@ char *ocsf_terminate(const struct ocsf_ctx *c, const struct ocsf_terminate *t,
 		jout_kstr(&j, "signal_name", signals_name(sig, name, sizeof name));
 		jout_kbool(&j, "core_dumped", WCOREDUMP(t->wait_status));
 	}
-	ocsf_entered(&j, t->entered_ms);
+	ocsf_entered(&j, t->entered_ms, t->ecs_exec);
 	jout_obj_end(&j);
 	return ocsf_finish(&j, len);
 }

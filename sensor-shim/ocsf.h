@@ -69,6 +69,7 @@ struct ocsf_launch {
 	struct ocsf_proc actor;  /* the same pid before the exec */
 	struct ocsf_proc parent;
 	unsigned long long entered_ms; /* activity.h; 0: not entered */
+	int ecs_exec;            /* activity.h */
 	int attached;            /* an entrant found running (entrants.h),
 				  * not an exec the sensor saw */
 };
@@ -81,6 +82,7 @@ struct ocsf_terminate {
 	const char *cmd_line;
 	int wait_status;         /* as waitpid gives it */
 	unsigned long long entered_ms; /* activity.h; 0: not entered */
+	int ecs_exec;
 };
 
 /* The sensor's own counters, for lifecycle and drop events. */

@@ -96,7 +96,7 @@ void ocsf_activity_objects(struct jout *j, const struct activity *a, int evidenc
 void ocsf_activity_unmapped(struct jout *j, const struct activity *a)
 {
 	jout_kstr(j, "event", act_event_names[a->event]);
-	ocsf_entered(j, a->entered_ms);
+	ocsf_entered(j, a->entered_ms, a->ecs_exec);
 	if (a->old_path)
 		jout_kstr(j, "old_path", a->old_path);
 	if (a->has_mode)

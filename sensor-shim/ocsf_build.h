@@ -49,8 +49,9 @@ void ocsf_unmapped_begin(struct jout *j, const struct ocsf_ctx *c);
 
 /* In "unmapped": "entered_from_outside" and "entered_at" (ms since the
  * epoch) for a process that entered the container from outside, or
- * descends from one (entrants.h); nothing when entered_ms is 0. */
-void ocsf_entered(struct jout *j, unsigned long long entered_ms);
+ * descends from one (entrants.h), and "entered_via": "ecs-exec" when that
+ * was ECS Exec's agent; nothing when entered_ms is 0. */
+void ocsf_entered(struct jout *j, unsigned long long entered_ms, int ecs_exec);
 
 /* Closes the event and takes its line (NULL when it could not be built). */
 char *ocsf_finish(struct jout *j, size_t *len);

@@ -72,7 +72,7 @@ void policy_activity(struct activity *a, const struct observe_proc *p, pid_t tid
 {
 	*a = (struct activity){ .event = ACT_SYSCALL, .pid = p->pid, .tid = tid,
 				.is_main = p->is_main, .uid = -1, .tty = -1,
-				.entered_ms = p->entered_ms };
+				.entered_ms = p->entered_ms, .ecs_exec = p->ecs_exec };
 	a->path = a->actor_path = p->exe;
 	a->name = a->actor_name = p->name ? p->name : path_base_name(p->exe);
 	a->cmd_line = a->actor_cmd_line = p->cmd_line;

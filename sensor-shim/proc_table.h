@@ -40,6 +40,8 @@ struct image {
 				  * still a copy of the sensor */
 #define PROC_COMPAT_REPORTED 0x4U /* its compat-abi Finding is out: one
 				   * per process (policy.h) */
+#define PROC_ECS_EXEC 0x10U      /* an entrant's session through ECS Exec's
+				  * agent (entrants.h), or the agent */
 #define PROC_ENTRANT_STEP 0x8U   /* an entrant, or made by one (entrants.h):
 				  * a task it makes may lack the filter */
 

@@ -105,6 +105,25 @@ static struct thread *add_thread(struct tracer *tr, pid_t tid, pid_t tgid)
 	return t;
 }
 
+/* ECS Exec's agent, which Fargate runs in the container from
+ * /managed-agents/execute-command/: it starts each session's worker,
+ * which starts the shell. A session it starts is marked so. */
+static int is_ecs_exec_agent(const char *exe)
+{
+	static const char *const names[] = { "amazon-ssm-agent", "ssm-agent-worker",
+					     "ssm-session-worker", NULL };
+	const char *base = path_base_name(exe);
+
+	if (!exe)
+		return 0;
+	if (strstr(exe, "/managed-agents/execute-command/"))
+		return 1;
+	for (size_t i = 0; names[i]; i++)
+		if (strcmp(base, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* What a new task takes from the process that made it: the entrant's
  * mark, and the chance that it lacks the filter. */
 static void inherit(struct proc *child, const struct proc *from)
@@ -112,7 +131,7 @@ static void inherit(struct proc *child, const struct proc *from)
 	if (!child || !from || child == from)
 		return;
 	child->entered_ms = from->entered_ms;
-	child->flags |= from->flags & PROC_ENTRANT_STEP;
+	child->flags |= from->flags & (PROC_ENTRANT_STEP | PROC_ECS_EXEC);
 }
 
 /* A task seen before its creator's fork/clone event (or whose creator we
@@ -250,6 +269,7 @@ static struct observe_proc who_is(struct tracer *tr, const struct thread *t, pid
 		.n_actor_names = actor ? actor->n_names : 0,
 		.entry_trampoline = img && img->entry,
 		.entered_ms = p ? p->entered_ms : 0,
+		.ecs_exec = p && (p->flags & PROC_ECS_EXEC),
 	};
 }
 
@@ -784,6 +804,9 @@ static struct thread *on_exec(struct tracer *tr, struct thread *t, pid_t tid)
 	l.uid = st.uid;
 	l.euid = st.euid;
 	l.entered_ms = p ? p->entered_ms : 0;
+	if (p && p->entered_ms && is_ecs_exec_agent(l.exe))
+		p->flags |= PROC_ECS_EXEC;
+	l.ecs_exec = p && (p->flags & PROC_ECS_EXEC);
 	if (x) {
 		l.argv = &x->argv;
 		l.exec_path = x->path;
@@ -851,6 +874,7 @@ static int on_death(struct tracer *tr, pid_t tid, int status)
 				.exe = p->img ? p->img->exe : NULL,
 				.cmd_line = p->img ? p->img->cmd_line : NULL,
 				.wait_status = status, .entered_ms = p->entered_ms,
+				.ecs_exec = (p->flags & PROC_ECS_EXEC) != 0,
 			};
 			size_t len;
 			char *line = ocsf_terminate(tr->cfg->ocsf, &te, &len);
@@ -999,7 +1023,8 @@ static void judge_entrant(struct tracer *tr, const struct proc *p, struct image 
 	const struct image *img = p->img, *actor = image_actor(by);
 	struct activity a = {
 		.event = ACT_EXEC, .pid = p->tgid, .tid = p->tgid, .uid = uid, .tty = tty,
-		.entered_ms = p->entered_ms, .path = img->exe, .name = img->name,
+		.entered_ms = p->entered_ms, .ecs_exec = (p->flags & PROC_ECS_EXEC) != 0,
+		.path = img->exe, .name = img->name,
 		.cmd_line = img->cmd_line, .names = img->names, .n_names = img->n_names,
 		.argv = argv, .file_path = img->exe,
 		.actor_path = by ? by->exe : NULL, .actor_name = by ? by->name : NULL,
@@ -1051,6 +1076,9 @@ static void launch_entrant(struct tracer *tr, struct proc *p, const struct proc_
 		.exe = parent && parent->img ? parent->img->exe : NULL,
 		.cmd_line = parent && parent->img ? parent->img->cmd_line : NULL };
 	l.entered_ms = p->entered_ms;
+	if (is_ecs_exec_agent(l.exe))
+		p->flags |= PROC_ECS_EXEC;
+	l.ecs_exec = (p->flags & PROC_ECS_EXEC) != 0;
 	l.attached = 1;
 	line = ocsf_launch(tr->cfg->ocsf, &l, &len);
 	emit(tr, line, len);
@@ -1082,7 +1110,7 @@ static void on_entrant(pid_t pid, const struct proc_status *st, void *arg)
 
 	if (procfs_stat(pid, &ps) < 0 || !(p = add_proc(tr, pid, st->ppid, NULL)))
 		return;
-	p->flags |= PROC_ENTRANT_STEP;
+	p->flags |= PROC_ENTRANT_STEP | (parent ? parent->flags & PROC_ECS_EXEC : 0);
 	/* A child an entrant made before it was seized belongs to its
 	 * session. */
 	p->entered_ms = parent && parent->entered_ms ? parent->entered_ms :

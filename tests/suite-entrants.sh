@@ -316,6 +316,28 @@ rc=$?
 [ $rc = 100 ] && grep -q -- '--json' "$T/badopt.err" && ok "status with an unknown option: exit 100, names --json" ||
 	not_ok "entrants: status --yaml" "rc $rc" "$T/badopt.err"
 
+# ECS Exec's agent, which cannot run here: a fixture stands in for its
+# session worker (bash under the worker's name, outside the temporary
+# directories whose programs a rule reports). What it starts is marked as
+# entered through ECS Exec; the worker itself raises no Finding.
+A=$(mktemp -d /opt/fc-agent.XXXXXX)
+trap 'stop_ns; rm -rf "$T" "$A"' EXIT
+cp /bin/bash "$A/ssm-session-worker"
+start_ns agent || exit 1
+out=$(nsenter -t "$target" -p -m "$A/ssm-session-worker" -c 'sleep 0.5; sh -c "cat /etc/shadow >/dev/null; echo done"' 2>&1)
+rc=$?
+stop_ns
+n=$(events agent '.class_uid == 1007 and .activity_id == 1 and .unmapped.entered_via == "ecs-exec" and .process.name == "ssm-session-worker"' | wc -l)
+m=$(events agent '.class_uid == 2004 and .finding_info.analytic.uid == "sensitive-file-read" and .unmapped.entered_via == "ecs-exec"' | wc -l)
+w=$(events agent '.class_uid == 2004 and .evidences[0].process.name == "ssm-session-worker"' | wc -l)
+if [ "$rc" = 0 ] && [ "$out" = done ] && [ "$n" -ge 1 ] && [ "$m" = 1 ] && [ "$w" = 0 ]; then
+	ok "ECS Exec's session worker (a fixture): its session is marked entered_via ecs-exec, the worker raises no Finding"
+else
+	not_ok "entrants: the ECS Exec agent" "rc $rc, output: $out" "worker Launches: $n" \
+		"read Findings via ecs-exec: $m (want 1)" "Findings of the worker itself: $w (want 0)" \
+		"$T/agent.ev"
+fi
+
 # Near miss: --entrants=off, the same session is not traced at all.
 start_ns off --entrants=off || exit 1
 enter "$SESSION"
