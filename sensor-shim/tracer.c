@@ -371,11 +371,11 @@ static void report_matches(struct tracer *tr, const struct verdict *v, const str
 /* An exec of the sensor's own executable, unchanged since start (ECS
  * Exec running `falcon-sensor status` from the volume under /tmp): no
  * rule applies. It runs nothing the sensor does not already trace. */
-static int is_own_program(const struct tracer_cfg *cfg, const struct activity *a)
+static int is_own_program(const struct tracer_cfg *cfg, const struct activity *a,
+			  const struct stat *file)
 {
-	return a->event == ACT_EXEC && a->file_st && cfg->self_ino &&
-	       a->file_st->st_ino == cfg->self_ino && a->file_st->st_dev == cfg->self_dev &&
-	       !a->written_since_start;
+	return a->event == ACT_EXEC && cfg->self_ino && file->st_ino == cfg->self_ino &&
+	       file->st_dev == cfg->self_dev && !a->written_since_start;
 }
 
 /* The rules on what the syscall is about to do: the activity's event and
@@ -396,7 +396,7 @@ static struct verdict judge(struct tracer *tr, const struct thread *t, pid_t tid
 	/* Files aimed at the sensor: a policy, in both modes, before the
 	 * rules (whose Findings a refusal would only repeat). */
 	v = protect_file_check(&o->a, cfg->ctx, tid);
-	if (v.kind == VERDICT_ALLOW && !is_own_program(cfg, &o->a))
+	if (v.kind == VERDICT_ALLOW && !is_own_program(cfg, &o->a, &o->st))
 		v = verdict_for(cfg->ruleset, cfg->mode, &o->a);
 	if (ocsf_activity_wanted(&o->a, o->a.event == ACT_OPEN && !o->a.is_write &&
 				 ruleset_is_sensitive(cfg->ruleset, o->a.file_path),
@@ -1018,7 +1018,7 @@ static size_t seize_threads(struct tracer *tr, pid_t pid, int *err)
  * outside the container. A rule that would have refused that exec ends
  * it in prevent mode: it runs what the sensor would not have let start. */
 static void judge_entrant(struct tracer *tr, const struct proc *p, struct image *by,
-			  const struct tstrv *argv, long uid, int tty)
+			  const struct tstrv *argv, long uid, int tty, const struct stat *exe)
 {
 	const struct image *img = p->img, *actor = image_actor(by);
 	struct activity a = {
@@ -1032,8 +1032,12 @@ static void judge_entrant(struct tracer *tr, const struct proc *p, struct image 
 		.actor_names = actor ? actor->names : NULL,
 		.n_actor_names = actor ? actor->n_names : 0,
 	};
-	struct verdict v = verdict_for(tr->cfg->ruleset, tr->cfg->mode, &a);
+	struct verdict v = { .kind = VERDICT_ALLOW };
 
+	a.written_since_start = exe->st_ino && identity_written_since_start(tr->cfg->id, exe);
+	if (is_own_program(tr->cfg, &a, exe))
+		return;
+	v = verdict_for(tr->cfg->ruleset, tr->cfg->mode, &a);
 	report_matches(tr, &v, &a);
 	if (v.kind != VERDICT_ALLOW) {
 		kill(p->tgid, SIGKILL);
@@ -1092,7 +1096,7 @@ static void launch_entrant(struct tracer *tr, struct proc *p, const struct proc_
 		image_unref(p->img);
 		p->img = img;
 		p->flags |= PROC_LAUNCHED;
-		judge_entrant(tr, p, parent ? parent->img : NULL, l.argv, st->uid, tty);
+		judge_entrant(tr, p, parent ? parent->img : NULL, l.argv, st->uid, tty, &exe_st);
 	}
 	tr->res->entrants++;
 	status_entrant();

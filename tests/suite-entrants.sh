@@ -249,9 +249,19 @@ n=$(findings fast sensitive-file-read)
 # falcon-sensor status, through the same door as ECS Exec: before and after
 # a session, as text and as JSON; and the application cannot use the
 # channel: it has no request to send, and the name is taken.
+# The sensor runs from below /var/tmp here, as it runs from the volume
+# below /tmp on ECS: its own program, run by a session, meets no rule
+# (exec-from-tmp would refuse it in prevent mode); a copy of it is just
+# another program from /var/tmp.
+cp "$SENSOR" "$T/falcon-sensor"
+cp "$SENSOR" "$T/copy-of-sensor"
+SENSOR_SAVED=$SENSOR SENSOR=$T/falcon-sensor
 start_ns status --mode=prevent || exit 1
-STATUS="$(pwd)/$SENSOR status"
-enter "$STATUS --json"
+SENSOR=$SENSOR_SAVED
+STATUS="$T/falcon-sensor status"
+enter "sleep 0.3; $T/copy-of-sensor status --json >/dev/null 2>&1; echo \$?"
+copy_rc=$out
+enter "sleep 0.3; $STATUS --json"
 before=$out before_rc=$rc
 enter "$SESSION"
 sleep 0.3
@@ -305,6 +315,13 @@ if [ "$app_try" = taken ] && jq -e .version <<<"$still" >/dev/null; then
 	ok "the application writes to the status socket and cannot bind its name; the sensor answers on"
 else
 	not_ok "entrants: the status channel from the application" "app: $app_try" "after: $still"
+fi
+n=$(events status '.class_uid == 2004 and .finding_info.analytic.uid == "exec-from-tmp"' | wc -l)
+if [ "$before_rc" = 0 ] && [ "$copy_rc" = 126 ] && [ "$n" = 1 ]; then
+	ok "status run by a session from the sensor's own file below /var/tmp meets no rule; a copy of it is refused (prevent)"
+else
+	not_ok "entrants: the sensor's own program" "status rc $before_rc, the copy's rc $copy_rc (want 126)" \
+		"exec-from-tmp Findings: $n (want 1, the copy's)" "$T/status.ev"
 fi
 "$SENSOR" status >/dev/null 2>"$T/nostatus.err"
 rc=$?
