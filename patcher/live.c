@@ -11,9 +11,9 @@
 #include "atomic_write.h"
 #include "aws_creds.h"
 #include "ecs_api.h"
-#include "image_config.h"
 #include "json_doc.h"
 #include "patch.h"
+#include "taskdef_patch.h"
 #include "plan.h"
 #include "strbuf.h"
 #include "taskdef.h"
@@ -84,29 +84,18 @@ static int patch_one(const struct patcher_opts *o, const char *ref,
 		     struct taskdef *td, struct fc_err *e)
 {
 	struct plan plan = { 0 };
-	struct lookup_opts lo = {
-		.pulltoken = o->pulltoken,
-		.arch = td->arch,
-		.docker_config = o->docker_config,
-		.registry_ca = o->registry_ca,
-		.insecure = o->insecure.v,
-		.n_insecure = o->insecure.n,
-	};
-	struct patch_params pp = {
-		.cid = o->cid,
-		.image = o->image,
-		.falconctl_opts = o->falconctl_opts,
-		.secret_arn = o->secret_arn,
-	};
+	struct taskdef_engine eng;
 	int rc = -1;
 
+	taskdef_engine_init(&eng, o);
+	eng.lookup.arch = td->arch;
 	if (plan_make(td, &plan, e) < 0)
 		goto out;
 	if (plan.injected == 0)
 		fprintf(stderr, "falcon-patcher: note: %s: every container has "
 			"injection disabled; the definition is not patched\n", ref);
-	if (image_config_resolve(&plan, &lo, e) < 0 ||
-	    patch_apply(td, &plan, &pp, e) < 0)
+	if (eng.resolve(&plan, &eng.lookup, e) < 0 ||
+	    patch_apply(td, &plan, &eng.patch, e) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -143,21 +132,9 @@ static int live_one(struct live_ctx *c, const char *ref, struct live_report *r,
 		goto out;
 	note(ref, "kept top-level keys that RegisterTaskDefinition does not list",
 	     td.unknown);
-	if (patch_one(o, ref, &td, e) < 0)
+	if (patch_one(o, ref, &td, e) < 0 ||
+	    taskdef_check_size(td.root, &compact, &compact_len, e) < 0)
 		goto out;
-	compact = json_doc_print(td.root, 0, &compact_len);
-	if (!compact) {
-		fc_fail(e, FC_ERR_SYSTEM, "out of memory");
-		goto out;
-	}
-	if (compact_len > TASKDEF_MAX_BYTES) {
-		fc_fail(e, FC_ERR_INPUT,
-			"the patched task definition is %zu bytes, over ECS's limit "
-			"of %d: shorten it (environment values are the usual bulk), "
-			"or move containers to another task definition",
-			compact_len, TASKDEF_MAX_BYTES);
-		goto out;
-	}
 	int same = taskdef_equal(orig.root, td.root);
 
 	if (same < 0) {

@@ -10,7 +10,6 @@
 #include "cfn_template.h"
 #include "container_defs.h"
 #include "err.h"
-#include "image_config.h"
 #include "json_doc.h"
 #include "live.h"
 #include "options.h"
@@ -78,37 +77,17 @@ static int run(const struct patcher_opts *o, char **out, size_t *out_len,
 	if (plan.injected == 0)
 		fputs("falcon-patcher: note: every container has injection "
 		      "disabled; the definition is not patched\n", stderr);
-	struct lookup_opts lo = {
-		.pulltoken = o->pulltoken,
-		.arch = td.arch,
-		.docker_config = o->docker_config,
-		.registry_ca = o->registry_ca,
-		.insecure = o->insecure.v,
-		.n_insecure = o->insecure.n,
-	};
-	struct patch_params pp = {
-		.cid = o->cid,
-		.image = o->image,
-		.falconctl_opts = o->falconctl_opts,
-		.secret_arn = o->secret_arn,
-	};
+	struct taskdef_engine eng;
 
-	if (image_config_resolve(&plan, &lo, e) < 0 ||
-	    patch_apply(&td, &plan, &pp, e) < 0)
+	taskdef_engine_init(&eng, o);
+	eng.lookup.arch = td.arch;
+	if (eng.resolve(&plan, &eng.lookup, e) < 0 ||
+	    patch_apply(&td, &plan, &eng.patch, e) < 0 ||
+	    taskdef_check_size(td.root, &compact, &compact_len, e) < 0)
 		goto out;
-	/* ECS measures the request, which the AWS CLI sends without spaces. */
-	compact = json_doc_print(td.root, 0, &compact_len);
 	*out = json_doc_print(td.root, 1, out_len);
-	if (!compact || !*out) {
+	if (!*out) {
 		fc_fail(e, FC_ERR_SYSTEM, "out of memory");
-		goto out;
-	}
-	if (compact_len > TASKDEF_MAX_BYTES) {
-		fc_fail(e, FC_ERR_INPUT,
-			"the patched task definition is %zu bytes, over ECS's limit "
-			"of %d: shorten it (environment values are the usual bulk), "
-			"or move containers to another task definition",
-			compact_len, TASKDEF_MAX_BYTES);
 		goto out;
 	}
 	rc = 0;

@@ -22,6 +22,21 @@ void taskdef_engine_init(struct taskdef_engine *eng, const struct patcher_opts *
 	eng->resolve = image_config_resolve;
 }
 
+int taskdef_check_size(const cJSON *root, char **compact, size_t *compact_len,
+		       struct fc_err *e)
+{
+	*compact = json_doc_print(root, 0, compact_len);
+	if (!*compact)
+		return fc_fail(e, FC_ERR_SYSTEM, "out of memory");
+	if (*compact_len > TASKDEF_MAX_BYTES)
+		return fc_fail(e, FC_ERR_INPUT,
+			       "the patched task definition is %zu bytes, over ECS's limit "
+			       "of %d: shorten it (environment values are the usual bulk), "
+			       "or move containers to another task definition",
+			       *compact_len, TASKDEF_MAX_BYTES);
+	return 0;
+}
+
 static void note(struct strbuf *notes, const char *what, const char *a,
 		 const char *b)
 {
@@ -54,22 +69,9 @@ int taskdef_patch(const char *text, size_t len, const struct taskdef_engine *eng
 		note(notes, what, "every container has injection disabled; ",
 		     "the definition is not patched");
 	lo.arch = td.arch;
-	if (eng->resolve(&plan, &lo, e) < 0 || patch_apply(&td, &plan, &eng->patch, e) < 0)
+	if (eng->resolve(&plan, &lo, e) < 0 || patch_apply(&td, &plan, &eng->patch, e) < 0 ||
+	    taskdef_check_size(td.root, &compact, &compact_len, e) < 0)
 		goto out;
-	/* ECS measures the request, which the AWS CLI sends without spaces. */
-	compact = json_doc_print(td.root, 0, &compact_len);
-	if (!compact) {
-		fc_fail(e, FC_ERR_SYSTEM, "out of memory");
-		goto out;
-	}
-	if (compact_len > TASKDEF_MAX_BYTES) {
-		fc_fail(e, FC_ERR_INPUT,
-			"the patched task definition is %zu bytes, over ECS's limit "
-			"of %d: shorten it (environment values are the usual bulk), "
-			"or move containers to another task definition",
-			compact_len, TASKDEF_MAX_BYTES);
-		goto out;
-	}
 	*injected = plan.injected;
 	*patched = td.root;
 	td.root = NULL;

@@ -28,6 +28,12 @@ struct taskdef_engine {
 	taskdef_resolver resolve;  /* image_config_resolve, or a stand-in */
 };
 
+/* The patched definition as ECS measures it: printed without spaces, as
+ * the AWS CLI sends it, into *compact (the caller frees it), and refused
+ * over TASKDEF_MAX_BYTES. */
+int taskdef_check_size(const cJSON *root, char **compact, size_t *compact_len,
+		       struct fc_err *e);
+
 /* The engine's settings from the command line. */
 void taskdef_engine_init(struct taskdef_engine *eng, const struct patcher_opts *o);
 
