@@ -26,6 +26,11 @@
 #    and then the application again, on another CPU when one is idle: the
 #    row is run again with everything on one CPU (taskset), where a stop
 #    costs what FACTS.md 5 measures, and with --file-events=off.
+# Then the floor (bench/floor.c): the same tar -x under a supervisor that
+# does the least any judge of a path can (stop each open for writing, read
+# its path, let it go), by ptrace and by seccomp user notification, beside
+# the sensor; and the round trip of a byte between two processes, the two
+# context switches of every stop that no supervisor avoids.
 # Runs are interleaved (native, sensor, strace, native, ...) so that drift in
 # the machine's load hits every kind alike; ratios are of medians from the
 # same run of this script.
@@ -48,6 +53,7 @@ W=$(mktemp -d /tmp/fc-bench-tracer.XXXXXX)
 X=$(mktemp -d /dev/shm/fc-bench-tar.XXXXXX 2>/dev/null) || X=$W/x
 trap 'rm -rf "$W" "$X"' EXIT
 cc -O2 -Wall -o "$W/work" bench/tracer_work.c || exit 1
+cc -O2 -Wall -o "$W/floor" bench/floor.c || exit 1
 
 # 5000 small files (100 to 2000 bytes) in 50 directories.
 python3 bench/small_files.py "$W/src" || exit 1
@@ -62,6 +68,8 @@ one() {
 	native) $PIN "$W/work" "$@" ;;
 	# shellcheck disable=SC2086 # SOPTS, PIN: zero or more words
 	sensor) $PIN "$SENSOR" --cid="$CID" --sink="file:$W/events" $SOPTS -- "$W/work" work "$@" ;;
+	floor-ptrace) $PIN "$W/floor" ptrace "$W/work" work "$@" ;;
+	floor-notif) $PIN "$W/floor" notif "$W/work" work "$@" ;;
 	strace) $PIN strace -f -qq --seccomp-bpf -e "trace=$STRACE_SET" -o /dev/null "$W/work" "$@" ;;
 	esac
 }
@@ -117,5 +125,42 @@ row "tar -x, everything on one CPU" run "$TAR" -C "$X/out" -xf "$W/files.tar"
 PIN=
 SOPTS=--file-events=off
 row "tar -x, sensor --file-events=off" run "$TAR" -C "$X/out" -xf "$W/files.tar"
+
+# floor_row NAME WORKLOAD...: native, the two floors and the sensor.
+floor_row() {
+	local name=$1
+	shift
+	local k r
+	declare -A ft
+	for r in $(seq "$RUNS"); do
+		for k in native floor-ptrace floor-notif sensor; do
+			rm -rf "$X/out"
+			mkdir -p "$X/out"
+			ft[$k]+="$(one "$k" "$@")"$'\n' || { echo "tracer.sh: $name under $k failed" >&2; exit 1; }
+		done
+	done
+	local n p u s
+	n=$(printf '%s' "${ft[native]}" | median)
+	p=$(printf '%s' "${ft[floor-ptrace]}" | median)
+	u=$(printf '%s' "${ft[floor-notif]}" | median)
+	s=$(printf '%s' "${ft[sensor]}" | median)
+	awk -v name="$name" -v n="$n" -v p="$p" -v u="$u" -v s="$s" 'BEGIN {
+		printf "| %s | %.3f s | %.3f s | %.3f s | %.3f s | %.2f | %.2f | %.2f |\n",
+			name, n, p, u, s, p / n, u / n, s / n }'
+}
+
+SOPTS=
+echo
+echo "The floor: the least any supervisor that judges paths costs (bench/floor.c)."
+echo
+echo "| workload | native | ptrace floor | user-notif floor | sensor | ptrace floor / native | user-notif floor / native | sensor / native |"
+echo "|---|---|---|---|---|---|---|---|"
+floor_row "tar -x of 5000 small files" run "$TAR" -C "$X/out" -xf "$W/files.tar"
+PIN="taskset -c 0"
+floor_row "tar -x, everything on one CPU" run "$TAR" -C "$X/out" -xf "$W/files.tar"
+PIN=
+rt=$(for r in $(seq "$RUNS"); do "$W/floor" pingpong 20000; done | median)
+echo
+echo "A round trip between two processes (two context switches): $rt us."
 echo
 echo "Sensor peak RSS (VmHWM, largest over all runs): $((peak / 1024)).$(((peak % 1024) * 10 / 1024)) MiB ($peak KiB)"
