@@ -63,10 +63,11 @@ SENSOR_LIB := $(RT_COMMON) common/falconctl_opts.c sensor-shim/signals.c \
 	sensor-shim/ocsf.c sensor-shim/sink.c sensor-shim/json_parse.c \
 	sensor-shim/task_meta.c sensor-shim/activity.c sensor-shim/rules_load.c \
 	sensor-shim/rules_match.c sensor-shim/rules_spec.c sensor-shim/path_resolve.c \
-	sensor-shim/identity.c sensor-shim/guard.c sensor-shim/observe.c sensor-shim/ocsf_activity.c \
+	sensor-shim/identity.c sensor-shim/guard.c sensor-shim/guard_thread.c sensor-shim/observe.c sensor-shim/ocsf_activity.c \
 	sensor-shim/ocsf_finding.c sensor-shim/policy.c sensor-shim/kill_all.c \
-	sensor-shim/relay.c sensor-shim/entrants.c sensor-shim/filter_inject.c \
-	sensor-shim/status.c \
+	sensor-shim/relay.c sensor-shim/relay_channel.c sensor-shim/entrants.c sensor-shim/filter_inject.c \
+	sensor-shim/status.c sensor-shim/judge.c sensor-shim/launch.c \
+	sensor-shim/entrant_seize.c \
 	common/slurp.c common/strbuf.c $(BUILD)/gen/rules_builtin.c
 SENSOR := $(SENSOR_LIB) sensor-shim/main.c
 SENSOR_LIBS := -lseccomp -lcap-ng -lpthread

@@ -17,6 +17,15 @@ enum fc_trace {
 /* Messages start with "prog: "; only levels up to `level` are printed. */
 void fc_log_setup(const char *prog, enum fc_trace level);
 
+/* For a program that must never wait for its log: the sensor, whose
+ * tracer (or a thread holding a lock the tracer needs) would otherwise
+ * hold every traced process still while the log pipe is full. When stderr
+ * is a pipe or FIFO, messages go through an open file description of its
+ * own (/proc/self/fd/2 re-opened), non-blocking: a line the pipe cannot
+ * take at once is lost, not waited for. A file or a terminal is left as
+ * it is; so is stderr when it cannot be re-opened. */
+void fc_log_never_wait(void);
+
 /* A message at `level` (FC_TRACE_ERR, WARN, INFO or DEBUG), printed when the
  * configured level is at least that verbose. */
 void fc_log(enum fc_trace level, const char *fmt, ...)

@@ -408,6 +408,7 @@ int main(int argc, char **argv)
 	s.path = argv[dd + 1];
 	s.argv = argv + dd + 2;
 	read_options(&s, argv + 1, (size_t)dd - 1);
+	fc_log_never_wait();
 	hide_sink(&s, argv + 1, (size_t)dd - 1);
 	/* The launcher has removed it already; a sensor run by hand must not
 	 * hand the application its options (a --sink=file:PATH) either. */

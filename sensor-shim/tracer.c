@@ -1,60 +1,29 @@
-/* tracer.c: the stop loop (see tracer.h for what each stop means). */
+/* tracer.c: the stop loop, which dispatches each stop (see tracer.h for
+ * what each stop means) to its part (tracer_parts.h). */
+
 #include "tracer.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <limits.h>
+#include <linux/audit.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <fcntl.h>
-#include <linux/audit.h>
-#include <stdio.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "entrants.h"
 #include "filter_inject.h"
 #include "guard.h"
-#include "identity.h"
-#include "kill_all.h"
 #include "log.h"
 #include "observe.h"
-#include "path_resolve.h"
-#include "policy.h"
-#include "proc_table.h"
 #include "procfs.h"
-#include "protect.h"
+#include "proc_table.h"
 #include "regs_arch.h"
-#include "sigforward.h"
 #include "status.h"
-#include "syscall_decode.h"
-#include "verdict.h"
-
-/* Bytes of execve arguments held between an execve's entry and its
- * PTRACE_EVENT_EXEC, over all threads. An execve that fails leaves its
- * arguments until the thread's next execve or death; past the budget,
- * arguments are not kept and the Launch takes the new image's
- * /proc/PID/cmdline instead. */
-#define PENDING_BUDGET (4U << 20)
-
-/* Bytes of a command line kept with each process for its Terminate event
- * and as the parent of later Launches; the Launch itself has all of it. */
-#define IMAGE_CMDLINE_MAX 512
-
-struct tracer {
-	const struct tracer_cfg *cfg;
-	struct proc_table pt;
-	struct tmem mem;
-	size_t pending_bytes;
-	struct observation obs;  /* the stop being handled */
-	struct file_args file;   /* its file arguments */
-	struct tracer_result *res;
-};
+#include "tracer_parts.h"
 
 /* Resumes a stopped task; sig is re-injected (0: none). */
 static void resume(struct tracer *tr, const struct thread *t, pid_t tid, int sig)
@@ -70,7 +39,7 @@ static void resume(struct tracer *tr, const struct thread *t, pid_t tid, int sig
 		       strerror(errno));
 }
 
-static struct image *image_of(struct tracer *tr, pid_t tgid)
+struct image *tr_image_of(struct tracer *tr, pid_t tgid)
 {
 	struct proc *p = pt_proc(&tr->pt, tgid);
 
@@ -78,8 +47,8 @@ static struct image *image_of(struct tracer *tr, pid_t tgid)
 }
 
 /* A new process tgid, running its creator's image until it executes. */
-static struct proc *add_proc(struct tracer *tr, pid_t tgid, pid_t ppid,
-			     struct image *img)
+struct proc *tr_add_proc(struct tracer *tr, pid_t tgid, pid_t ppid,
+			 struct image *img)
 {
 	struct proc *p = pt_proc(&tr->pt, tgid);
 
@@ -92,7 +61,7 @@ static struct proc *add_proc(struct tracer *tr, pid_t tgid, pid_t ppid,
 	return p;
 }
 
-static struct thread *add_thread(struct tracer *tr, pid_t tid, pid_t tgid)
+struct thread *tr_add_thread(struct tracer *tr, pid_t tid, pid_t tgid)
 {
 	struct thread *t = pt_thread(&tr->pt, tid);
 
@@ -104,26 +73,6 @@ static struct thread *add_thread(struct tracer *tr, pid_t tid, pid_t tgid)
 		       (int)tid);
 	return t;
 }
-
-/* ECS Exec's agent, which Fargate runs in the container from
- * /managed-agents/execute-command/: it starts each session's worker,
- * which starts the shell. A session it starts is marked so. */
-static int is_ecs_exec_agent(const char *exe)
-{
-	static const char *const names[] = { "amazon-ssm-agent", "ssm-agent-worker",
-					     "ssm-session-worker", NULL };
-	const char *base = path_base_name(exe);
-
-	if (!exe)
-		return 0;
-	if (strstr(exe, "/managed-agents/execute-command/"))
-		return 1;
-	for (size_t i = 0; names[i]; i++)
-		if (strcmp(base, names[i]) == 0)
-			return 1;
-	return 0;
-}
-
 /* What a new task takes from the process that made it: the entrant's
  * mark, and the chance that it lacks the filter. */
 static void inherit(struct proc *child, const struct proc *from)
@@ -137,7 +86,7 @@ static void inherit(struct proc *child, const struct proc *from)
 /* A task seen before its creator's fork/clone event (or whose creator we
  * could not follow): /proc says what it is, while it sits in its first
  * stop. */
-static struct thread *adopt(struct tracer *tr, pid_t tid)
+struct thread *tr_adopt(struct tracer *tr, pid_t tid)
 {
 	struct proc_status st;
 	struct proc *p, *from;
@@ -148,14 +97,14 @@ static struct thread *adopt(struct tracer *tr, pid_t tid)
 		st.ppid = 0;
 	}
 	if (st.tgid == tid) {
-		p = add_proc(tr, tid, st.ppid, image_of(tr, st.ppid));
+		p = tr_add_proc(tr, tid, st.ppid, tr_image_of(tr, st.ppid));
 		from = pt_proc(&tr->pt, st.ppid);
 		inherit(p, from);
 	} else {
-		p = add_proc(tr, st.tgid, 0, NULL);
+		p = tr_add_proc(tr, st.tgid, 0, NULL);
 		from = p;
 	}
-	t = add_thread(tr, tid, st.tgid);
+	t = tr_add_thread(tr, tid, st.tgid);
 	/* Which thread made it is unknown here: one of an entrant's may
 	 * have, before it had the filter. A second copy of the filter
 	 * costs little; a task let run unfiltered would see nothing. */
@@ -182,27 +131,27 @@ static void on_new_task(struct tracer *tr, const struct thread *parent, pid_t ti
 	if (kill(child, 0) < 0 && errno == ESRCH)
 		return;
 	if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK) {
-		inherit(add_proc(tr, child, creator, image_of(tr, creator)),
+		inherit(tr_add_proc(tr, child, creator, tr_image_of(tr, creator)),
 			pt_proc(&tr->pt, creator));
-		ct = add_thread(tr, child, child);
+		ct = tr_add_thread(tr, child, child);
 	} else {
 		/* clone: a thread, or a process made without SIGCHLD. The
 		 * child cannot run (or exit) before its first stop is
 		 * resumed, so /proc answers reliably. */
-		ct = adopt(tr, child);
+		ct = tr_adopt(tr, child);
 	}
 	/* A task has the filter exactly when the thread that made it had. */
 	if (ct && parent)
 		ct->flags = (ct->flags & ~THR_UNFILTERED) | (parent->flags & THR_UNFILTERED);
 }
 
-static void emit(struct tracer *tr, char *line, size_t len)
+void tr_emit(struct tracer *tr, char *line, size_t len)
 {
 	sink_push(tr->cfg->sink, line, len);
 }
 
 /* Frees a thread's pending exec and returns its bytes to the budget. */
-static void drop_pending(struct tracer *tr, struct thread *t)
+void tr_drop_pending(struct tracer *tr, struct thread *t)
 {
 	if (!t || !t->pending)
 		return;
@@ -211,11 +160,11 @@ static void drop_pending(struct tracer *tr, struct thread *t)
 	t->pending = NULL;
 }
 
-static void keep_pending(struct tracer *tr, struct thread *t, struct exec_info *x)
+void tr_keep_pending(struct tracer *tr, struct thread *t, struct exec_info *x)
 {
 	size_t size;
 
-	drop_pending(tr, t);
+	tr_drop_pending(tr, t);
 	if (!t) {
 		exec_info_free(x);
 		return;
@@ -230,269 +179,6 @@ static void keep_pending(struct tracer *tr, struct thread *t, struct exec_info *
 	tr->pending_bytes += size;
 	t->pending = x;
 }
-
-static void apply(const struct thread *t, pid_t tid, const struct sys_event *ev,
-		  struct verdict v)
-{
-	const char *name = ev->spec->syscall;
-
-	if (v.kind == VERDICT_ALLOW)
-		return;
-	if (regs_skip_syscall(tid, v.kind == VERDICT_DENY ? v.err : EPERM) < 0 &&
-	    errno != ESRCH)
-		fc_log(FC_TRACE_ERR, "cannot refuse %s to pid %d: %s", name, (int)tid,
-		       strerror(errno));
-	if (v.kind == VERDICT_KILL && t)
-		kill(t->tgid, SIGKILL);
-	fc_log(FC_TRACE_DEBUG, "%s %s of pid %d: %s",
-	       v.kind == VERDICT_KILL ? "killed at" : "refused", name, (int)tid,
-	       v.why ? v.why : "a rule");
-}
-
-/* The process behind tid, as observe() wants it. */
-static struct observe_proc who_is(struct tracer *tr, const struct thread *t, pid_t tid)
-{
-	pid_t tgid = t ? t->tgid : tid;
-	struct proc *p = pt_proc(&tr->pt, tgid);
-	struct image *img = p ? p->img : NULL, *actor = image_actor(img);
-
-	return (struct observe_proc){
-		.pid = tgid,
-		.is_main = tgid == tr->cfg->app,
-		.is_sensor_copy = p && (p->flags & PROC_SENSOR_COPY),
-		.exe = img ? img->exe : NULL,
-		.name = img ? img->name : NULL,
-		.cmd_line = img ? img->cmd_line : NULL,
-		.names = img ? img->names : NULL,
-		.n_names = img ? img->n_names : 0,
-		.actor_names = actor ? actor->names : NULL,
-		.n_actor_names = actor ? actor->n_names : 0,
-		.entry_trampoline = img && img->entry,
-		.entered_ms = p ? p->entered_ms : 0,
-		.ecs_exec = p && (p->flags & PROC_ECS_EXEC),
-	};
-}
-
-/* A policy's Finding (policy.h): always applied, in either mode. */
-static void report_policy(struct tracer *tr, unsigned policy, const struct activity *a)
-{
-	const struct policy *p = policy_get(policy);
-	size_t len;
-	char *line = policy_finding(tr->cfg->ocsf, policy, a, &len);
-
-	emit(tr, line, len);
-	status_finding(p ? p->id : "integrity");
-	fc_log(FC_TRACE_INFO, "policy %s: refused %s of pid %d: %s", p ? p->id : "?",
-	       a->syscall ? a->syscall : "?", (int)a->pid, a->reason ? a->reason : "");
-}
-
-/* The process a row's sensor condition names (kill(SENSOR), setpgid into
- * its group...), for the Finding; 0 when the row names none (PRIO_USER). */
-static long long row_target(const struct spec_row *row, const uint64_t *args)
-{
-	for (unsigned c = 0; c < row->n_cond; c++)
-		if (row->cond[c].val != SPEC_VAL_CONST)
-			return (int)(uint32_t)args[row->cond[c].arg];
-	return 0;
-}
-
-/* A policy row: refused from the registers alone, no decoding. A 32-bit
- * program fails at every syscall: its Finding comes once per process. */
-static struct verdict policy_row(struct tracer *tr, struct thread *t, pid_t tid,
-				 const struct sys_event *ev)
-{
-	const struct spec_row *row = ev->spec;
-	const struct policy *p = policy_get(row->policy);
-	struct observe_proc who = who_is(tr, t, tid);
-	struct verdict v = { .kind = VERDICT_DENY, .err = p ? p->err : EPERM,
-			     .why = row->why, .policy = row->policy };
-	char name[96];
-	const char *syscall = row->syscall;
-	struct activity a;
-
-	if (row->flags & SPEC_FOREIGN_ABI) {
-		struct proc *pr = pt_proc(&tr->pt, who.pid);
-
-		if (pr && (pr->flags & PROC_COMPAT_REPORTED))
-			return v;
-		if (pr)
-			pr->flags |= PROC_COMPAT_REPORTED;
-		spec_foreign_name(ev->arch, ev->nr, name, sizeof name);
-		syscall = name;
-	}
-	policy_activity(&a, &who, tid, syscall, row->why, row_target(row, ev->args));
-	report_policy(tr, row->policy, &a);
-	return v;
-}
-
-/* kill(-1, sig) when the sensor is not PID 1 (trace_spec.c): the signal
- * goes to every traced process but the caller's, the sensor is spared. */
-static void emulate_kill_all(struct tracer *tr, const struct thread *t, pid_t tid,
-			     const struct sys_event *ev)
-{
-	pid_t caller = t ? t->tgid : tid;
-	pid_t *targets = calloc(tr->pt.n_procs + 1, sizeof *targets);
-	size_t n = 0;
-	int err;
-
-	if (!targets) {
-		regs_skip_syscall(tid, ENOMEM);
-		return;
-	}
-	for (size_t i = 0; i < tr->pt.cap_procs; i++)
-		for (struct proc *p = tr->pt.procs[i]; p; p = p->next)
-			if (p->tgid != caller && p->tgid > 1 && n < tr->pt.n_procs)
-				targets[n++] = p->tgid;
-	err = kill_all(tid, (int)(uint32_t)ev->args[1], targets, n);
-	free(targets);
-	if (regs_skip_syscall(tid, err) < 0 && errno != ESRCH)
-		fc_log(FC_TRACE_ERR, "cannot answer kill(-1) of pid %d: %s", (int)tid,
-		       strerror(errno));
-	fc_log(FC_TRACE_INFO, "kill(-1, %d) of pid %d sent to %zu traced processes, not "
-	       "to the sensor", (int)(uint32_t)ev->args[1], (int)caller, n);
-}
-
-/* A Detection Finding for each rule the verdict names. */
-static void report_matches(struct tracer *tr, const struct verdict *v, const struct activity *a)
-{
-	const struct tracer_cfg *cfg = tr->cfg;
-
-	for (size_t i = 0; i < v->n_match; i++) {
-		const struct rule *r = &cfg->ruleset->rules[v->match[i]];
-		size_t len;
-		char *line = ocsf_finding(cfg->ocsf, r, a, verdict_applies(r, cfg->mode), &len);
-
-		emit(tr, line, len);
-		status_finding(r->id);
-		fc_log(FC_TRACE_INFO, "rule %s: %s (pid %d)", r->id, r->title, (int)a->pid);
-	}
-}
-
-/* An exec of the sensor's own executable, unchanged since start (ECS
- * Exec running `falcon-sensor status` from the volume under /tmp): no
- * rule applies. It runs nothing the sensor does not already trace. */
-static int is_own_program(const struct tracer_cfg *cfg, const struct activity *a,
-			  const struct stat *file)
-{
-	return a->event == ACT_EXEC && cfg->self_ino && file->st_ino == cfg->self_ino &&
-	       file->st_dev == cfg->self_dev && !a->written_since_start;
-}
-
-/* The rules on what the syscall is about to do: the activity's event and
- * the Findings go out before the verdict is applied, so that they come
- * before the Terminate of a process the verdict kills. */
-static struct verdict judge(struct tracer *tr, const struct thread *t, pid_t tid,
-			    const struct sys_event *ev)
-{
-	const struct tracer_cfg *cfg = tr->cfg;
-	struct observe_proc who = who_is(tr, t, tid);
-	struct observation *o = &tr->obs;
-	struct verdict v;
-	size_t len;
-	char *line;
-
-	if (observe(ev, &who, tr->cfg->id, o) < 0)
-		return (struct verdict){ .kind = VERDICT_ALLOW };
-	/* Files aimed at the sensor: a policy, in both modes, before the
-	 * rules (whose Findings a refusal would only repeat). */
-	v = protect_file_check(&o->a, cfg->ctx, tid);
-	if (v.kind == VERDICT_ALLOW && !is_own_program(cfg, &o->a, &o->st))
-		v = verdict_for(cfg->ruleset, cfg->mode, &o->a);
-	if (ocsf_activity_wanted(&o->a, o->a.event == ACT_OPEN && !o->a.is_write &&
-				 ruleset_is_sensitive(cfg->ruleset, o->a.file_path),
-				 o->old_mode)) {
-		line = ocsf_activity(cfg->ocsf, &o->a, v.kind != VERDICT_ALLOW, &len);
-		emit(tr, line, len);
-	}
-	if (v.policy) {
-		o->a.syscall = ev->spec->syscall;
-		o->a.reason = v.why;
-		report_policy(tr, v.policy, &o->a);
-		observation_done(o);
-		return v;
-	}
-	report_matches(tr, &v, &o->a);
-	observation_done(o);
-	return v;
-}
-
-/* Reads a stopped syscall's arguments out of the tracee (ev->spec says
- * how). */
-static void decode(struct tracer *tr, struct sys_event *ev)
-{
-	if (decode_is_file(ev->spec->decoder))
-		ev->u.file = &tr->file;
-	tmem_init(&tr->mem, (struct tmem_src){ tmem_read_process, &ev->tid });
-	syscall_decode(&tr->mem, ev);
-}
-
-/* Decodes a stopped syscall and decides: the policies on what aims at
- * the sensor, then the rules. */
-static struct verdict decide(struct tracer *tr, const struct thread *t,
-			     struct sys_event *ev)
-{
-	const struct spec_row *spec = ev->spec;
-	struct verdict v;
-
-	decode(tr, ev);
-	v = protect_check(ev, tr->cfg->ctx);
-	if (v.policy) {
-		struct activity a;
-		struct observe_proc who = who_is(tr, t, ev->tid);
-
-		policy_activity(&a, &who, ev->tid, spec->syscall, v.why,
-				spec->decoder == DEC_PIDFD_SEND_SIGNAL ? ev->u.pidfd.target :
-				(int)(uint32_t)ev->args[1]);
-		report_policy(tr, v.policy, &a);
-		return v;
-	}
-	return judge(tr, t, ev->tid, ev);
-}
-
-/* A traced syscall at entry: decode, decide, apply. */
-static void on_entry(struct tracer *tr, struct thread *t, pid_t tid, size_t row,
-		     uint32_t arch, uint64_t nr, const uint64_t *args)
-{
-	const struct spec_row *spec = &tr->cfg->rules->spec->rows[row];
-	struct sys_event ev = { .tid = tid, .row = row, .spec = spec, .arch = arch,
-				.nr = nr };
-	struct verdict v;
-
-	memcpy(ev.args, args, sizeof ev.args);
-	if (spec->policy) {
-		apply(t, tid, &ev, policy_row(tr, t, tid, &ev));
-		return;
-	}
-	if (spec->decoder == DEC_KILL_ALL) {
-		emulate_kill_all(tr, t, tid, &ev);
-		return;
-	}
-	if (spec->action == SPEC_DENY) {
-		/* Only --seccomp=off gets here: the filter refuses these
-		 * in the kernel. */
-		apply(t, tid, &ev, (struct verdict){ .kind = VERDICT_DENY, .err = spec->err,
-						       .why = spec->why });
-		return;
-	}
-	v = decide(tr, t, &ev);
-	apply(t, tid, &ev, v);
-	if (spec->decoder == DEC_EXECVE || spec->decoder == DEC_EXECVEAT) {
-		if (v.kind == VERDICT_ALLOW && ev.u.exec) {
-			/* The file judge() walked to: the Launch's program,
-			 * unless the kernel runs an interpreter for it. */
-			ev.u.exec->file_dev = tr->obs.st.st_dev;
-			ev.u.exec->file_ino = tr->obs.st.st_ino;
-			keep_pending(tr, t, ev.u.exec);
-		}
-		else
-			exec_info_free(ev.u.exec);
-	}
-	if (t && v.kind == VERDICT_ALLOW && (spec->flags & SPEC_EXIT_STOP)) {
-		t->flags |= THR_WANT_EXIT;
-		t->exit_row = row;
-	}
-}
-
 static void on_seccomp(struct tracer *tr, struct thread *t, pid_t tid)
 {
 	struct __ptrace_syscall_info info;
@@ -522,7 +208,7 @@ static void on_seccomp(struct tracer *tr, struct thread *t, pid_t tid)
 	if ((uint64_t)row != info.seccomp.ret_data)
 		fc_log(FC_TRACE_DEBUG, "pid %d: seccomp data %u, judged as spec row %ld",
 		       (int)tid, (unsigned)info.seccomp.ret_data, row);
-	on_entry(tr, t, tid, (size_t)row, info.arch, info.seccomp.nr, info.seccomp.args);
+	judge_entry(tr, t, tid, (size_t)row, info.arch, info.seccomp.nr, info.seccomp.args);
 }
 
 /* The guard's SIGSTOP (guard.h): the task was asleep in an open of a
@@ -550,14 +236,14 @@ static void on_guard_stop(struct tracer *tr, struct thread *t, pid_t tid)
 	if (row < 0 && (ev.nr == SYS_open || ev.nr == SYS_openat)) {
 		ev.spec = ev.nr == SYS_open ? &ro_open : &ro_openat;
 		tr->obs.ino = 0;
-		v = decide(tr, t, &ev);
-		apply(t, tid, &ev, v);
+		v = judge_decide(tr, t, &ev);
+		judge_apply(t, tid, &ev, v);
 	} else if (row >= 0 && decode_is_file(tr->cfg->rules->spec->rows[row].decoder)) {
-		struct observe_proc who = who_is(tr, t, tid);
+		struct observe_proc who = judge_who_is(tr, t, tid);
 
 		ev.row = (size_t)row;
 		ev.spec = &tr->cfg->rules->spec->rows[row];
-		decode(tr, &ev);
+		judge_decode(tr, &ev);
 		if (observe(&ev, &who, tr->cfg->id, &tr->obs) < 0)
 			tr->obs.ino = 0;
 		observation_done(&tr->obs);
@@ -650,205 +336,10 @@ static int on_syscall_stop(struct tracer *tr, struct thread *t, pid_t tid)
 	row = spec_rules_match(tr->cfg->rules, info.arch, info.entry.nr,
 			       info.entry.args);
 	if (row >= 0)
-		on_entry(tr, t, tid, (size_t)row, info.arch, info.entry.nr,
+		judge_entry(tr, t, tid, (size_t)row, info.arch, info.entry.nr,
 			 info.entry.args);
 	return 1;
 }
-
-static char *capped_cmdline(const struct tstrv *argv)
-{
-	char *s = ocsf_join_argv(argv);
-
-	if (s && strlen(s) > IMAGE_CMDLINE_MAX)
-		s[IMAGE_CMDLINE_MAX] = '\0';
-	return s;
-}
-
-/* The name a program was run as: execve's path, not the file it leads
- * to, so that busybox's sh is "sh" (the rules name programs so); for a
- * script, its interpreter's, so that ./entrypoint.sh is a shell. buf has
- * NAME_MAX + 1 bytes. When the executable (exe_st) is the very file the
- * path named at entry, the kernel ran no interpreter for it: no script,
- * and no need to open it and read its first line. */
-static const char *run_as(pid_t pid, const struct exec_info *x, const char *exe,
-			  const struct stat *exe_st, char *buf)
-{
-	int ran_itself = x && x->file_ino != 0 && x->file_ino == exe_st->st_ino &&
-			 x->file_dev == exe_st->st_dev;
-
-	if (x && x->path_len && (!x->at || x->path[0] == '/') && !ran_itself &&
-	    procfs_shebang(pid, x->path, buf, NAME_MAX + 1) == 0)
-		return buf;
-	return path_base_name(x && x->path_len ? x->path : exe);
-}
-
-/* The executable's inode, through /proc/PID/exe (one stat per exec);
- * st_ino 0 when it cannot be read. */
-static void stat_exe(pid_t tid, struct stat *st)
-{
-	char link[64];
-
-	snprintf(link, sizeof link, "/proc/%d/exe", (int)tid);
-	if (stat(link, st) < 0)
-		memset(st, 0, sizeof *st);
-}
-
-/* The names of a new image (identity.h) and its actor, from its
- * executable's inode (exe_st). ld.so run as a
- * program is named as the program it loads; a trampoline (env, nohup...)
- * takes over the actor of the image that ran it, and stays the
- * container's command if that one was. */
-static void name_image(struct tracer *tr, pid_t tid, struct image *img,
-		       struct image *old, int was_entry, const struct tstrv *argv,
-		       const struct stat *exe_st)
-{
-	const char *names[IMAGE_NAMES_MAX + 3], *applet = NULL, *file, *as, *pre, *aud;
-	const char *argv0 = argv && argv->n > 0 ? argv->buf + argv->off[0] : NULL;
-	const char *argv1 = argv && argv->n > 1 ? argv->buf + argv->off[1] : NULL;
-	char prog[PATH_RESOLVE_MAX];
-	struct stat st = *exe_st;
-	size_t n = 0, i;
-	int multicall, tramp;
-
-	names[n++] = img->name;
-	file = path_base_name(img->exe);
-	if (identity_is_loader(file) && argv &&
-	    (i = identity_loader_program(argv, &as, &pre, &aud)) > 0 &&
-	    path_resolve_st(tid, AT_FDCWD, argv->buf + argv->off[i], 1, prog, &st) == 1) {
-		names[0] = path_base_name(argv->buf + argv->off[i]);
-		file = path_base_name(prog);
-		argv0 = as ? as : names[0];
-		argv1 = i + 1 < argv->n ? argv->buf + argv->off[i + 1] : NULL;
-	}
-	names[n++] = file;
-	multicall = identity_is_multicall(tr->cfg->id, file, &st);
-	if (multicall && (applet = identity_applet(argv0, argv1)) != NULL)
-		names[n++] = applet;
-	n += identity_program_names(tr->cfg->id, &st, names[0], file, names + n,
-				    sizeof names / sizeof *names - n);
-	image_set_names(img, names, n);
-	tramp = identity_is_trampoline(tr->cfg->id, &st, multicall, applet);
-	if (tramp && old)
-		img->actor = image_ref(image_actor(old));
-	/* Only along the exec chain: a trampoline that the sensor's copy
-	 * or another such trampoline executed (nohup as the command, env
-	 * nohup...), not one a shell of the entrypoint forked. */
-	img->entry = tramp && (was_entry || (old && old->entry));
-}
-
-/* PTRACE_EVENT_EXEC: the new image is in place and has not run yet. */
-static struct thread *on_exec(struct tracer *tr, struct thread *t, pid_t tid)
-{
-	unsigned long former = (unsigned long)tid;
-	struct exec_info *x = NULL;
-	struct ocsf_launch l = { 0 };
-	struct proc_status st = { 0 };
-	struct tstrv from_proc; /* not cleared: 144 KiB (tstrv_init) */
-	struct stat exe_st;
-	char exe[PATH_MAX], cwd[PATH_MAX], interp[NAME_MAX + 1], *cmd, *line;
-	struct image *img, *old;
-	struct proc *p, *parent;
-	size_t len;
-
-	tstrv_init(&from_proc);
-	/* The kernel gives the former id in the namespace of the task's
-	 * parent: for an entrant whose parent is outside (nsenter's child),
-	 * a number that means nothing here. */
-	if (ptrace(PTRACE_GETEVENTMSG, tid, NULL, &former) < 0 ||
-	    ((pid_t)former != tid && !pt_thread(&tr->pt, (pid_t)former)))
-		former = (unsigned long)tid;
-	if ((pid_t)former != tid) {
-		/* A non-leader thread executed: it is now tid, and its old
-		 * id will not be reported again. */
-		struct thread *ft = pt_thread(&tr->pt, (pid_t)former);
-
-		if (ft) {
-			/* The task that goes on is the one that executed,
-			 * with its own filter or none. */
-			if (t)
-				t->flags = (t->flags & ~THR_UNFILTERED) |
-					   (ft->flags & THR_UNFILTERED);
-			x = ft->pending;
-			if (x)
-				tr->pending_bytes -= exec_info_size(x);
-			ft->pending = NULL;
-			pt_thread_del(&tr->pt, (pid_t)former);
-		}
-	} else if (t) {
-		x = t->pending;
-		if (x)
-			tr->pending_bytes -= exec_info_size(x);
-		t->pending = NULL;
-	}
-	if (!t)
-		t = adopt(tr, tid);
-	if (t) {
-		drop_pending(tr, t);
-		t->flags &= ~THR_WANT_EXIT;
-	}
-
-	if (procfs_status(tid, &st) < 0) {
-		st.ppid = 0;
-		st.uid = st.euid = -1;
-	}
-	p = add_proc(tr, tid, st.ppid, NULL);
-	old = p ? p->img : NULL;
-	parent = pt_proc(&tr->pt, st.ppid);
-
-	l.time_ms = ocsf_now_ms();
-	l.pid = tid;
-	l.tid = (pid_t)former;
-	l.ppid = st.ppid;
-	l.exe = procfs_link(tid, "exe", exe, sizeof exe) >= 0 ? exe : NULL;
-	l.cwd = procfs_link(tid, "cwd", cwd, sizeof cwd) >= 0 ? cwd : NULL;
-	l.uid = st.uid;
-	l.euid = st.euid;
-	l.entered_ms = p ? p->entered_ms : 0;
-	if (p && p->entered_ms && is_ecs_exec_agent(l.exe))
-		p->flags |= PROC_ECS_EXEC;
-	l.ecs_exec = p && (p->flags & PROC_ECS_EXEC);
-	if (x) {
-		l.argv = &x->argv;
-		l.exec_path = x->path;
-		l.exec_path_len = x->path_len;
-		l.exec_path_flags = x->path_flags;
-	} else if (procfs_cmdline(tid, &from_proc) == 0) {
-		l.argv = &from_proc;
-		l.argv_from_proc = 1;
-	}
-	l.actor = (struct ocsf_proc){ .pid = tid, .exe = old ? old->exe : NULL,
-				      .cmd_line = old ? old->cmd_line : NULL };
-	l.parent = (struct ocsf_proc){
-		.pid = st.ppid,
-		.exe = parent && parent->img ? parent->img->exe : NULL,
-		.cmd_line = parent && parent->img ? parent->img->cmd_line : NULL };
-	line = ocsf_launch(tr->cfg->ocsf, &l, &len);
-	emit(tr, line, len);
-
-	cmd = l.argv ? capped_cmdline(l.argv) : NULL;
-	stat_exe(tid, &exe_st);
-	img = image_new(l.exe, run_as(tid, x, l.exe, &exe_st, interp), cmd);
-	free(cmd);
-	if (img)
-		name_image(tr, tid, img, old, p && (p->flags & PROC_SENSOR_COPY), l.argv,
-			   &exe_st);
-	if (p) {
-		image_unref(p->img);
-		p->img = img;
-		p->ppid = st.ppid;
-		p->flags = (p->flags & ~PROC_SENSOR_COPY) | PROC_LAUNCHED;
-	} else {
-		image_unref(img);
-	}
-	exec_info_free(x);
-	tstrv_free(&from_proc);
-	tr->res->processes++;
-	status_launched();
-	if (tid == tr->cfg->app)
-		tr->res->launched = 1;
-	return t;
-}
-
 /* A task died. Returns 1 when it was the application's process. */
 static int on_death(struct tracer *tr, pid_t tid, int status)
 {
@@ -857,7 +348,7 @@ static int on_death(struct tracer *tr, pid_t tid, int status)
 	struct proc *p;
 
 	if (t) {
-		drop_pending(tr, t);
+		tr_drop_pending(tr, t);
 		pt_thread_del(&tr->pt, tid);
 	}
 	if (tgid != tid)
@@ -879,7 +370,7 @@ static int on_death(struct tracer *tr, pid_t tid, int status)
 			size_t len;
 			char *line = ocsf_terminate(tr->cfg->ocsf, &te, &len);
 
-			emit(tr, line, len);
+			tr_emit(tr, line, len);
 		}
 		pt_proc_del(&tr->pt, tid);
 	}
@@ -905,7 +396,7 @@ static void on_stop(struct tracer *tr, pid_t tid, int status)
 	struct thread *t = pt_thread(&tr->pt, tid);
 
 	if (!t)
-		t = adopt(tr, tid);
+		t = tr_adopt(tr, tid);
 	switch (event) {
 	case 0:
 		if (sig == (SIGTRAP | 0x80)) {
@@ -941,7 +432,7 @@ static void on_stop(struct tracer *tr, pid_t tid, int status)
 		resume(tr, t, tid, 0);
 		return;
 	case PTRACE_EVENT_EXEC:
-		t = on_exec(tr, t, tid);
+		t = launch_on_exec(tr, t, tid);
 		resume(tr, t, tid, 0);
 		return;
 	case PTRACE_EVENT_FORK:
@@ -955,197 +446,6 @@ static void on_stop(struct tracer *tr, pid_t tid, int status)
 		return;
 	}
 }
-
-static int is_known(pid_t pid, void *arg)
-{
-	const struct tracer *tr = arg;
-
-	for (size_t i = 0; i < tr->cfg->n_ancestors; i++)
-		if (tr->cfg->ancestors[i] == pid)
-			return 1;
-	return pt_proc(&tr->pt, pid) != NULL;
-}
-
-/* Seizes every thread of pid, listing them again until no new one shows:
- * a thread that a seized one makes is attached by the kernel, but one
- * that a thread not yet seized makes shows only in a new listing. Each
- * is interrupted, to be resumed stepping (THR_UNFILTERED). Returns how
- * many it seized; *err is the first error but ESRCH. */
-static size_t seize_threads(struct tracer *tr, pid_t pid, int *err)
-{
-	char dir[64];
-	size_t total = 0, added;
-
-	snprintf(dir, sizeof dir, "/proc/%d/task", (int)pid);
-	do {
-		DIR *d = opendir(dir);
-		struct dirent *de;
-
-		added = 0;
-		if (!d)
-			break;
-		while ((de = readdir(d)) != NULL) {
-			char *end;
-			long v = strtol(de->d_name, &end, 10);
-			pid_t tid = end != de->d_name && !*end && v > 0 && v <= INT_MAX ?
-				    (pid_t)v : 0;
-			struct thread *t;
-
-			if (tid <= 0 || pt_thread(&tr->pt, tid))
-				continue;
-			/* NOLINTNEXTLINE(performance-no-int-to-ptr): options are data */
-			if (ptrace(PTRACE_SEIZE, tid, NULL, (void *)tr->cfg->ptrace_options) < 0) {
-				if (errno != ESRCH && !*err)
-					*err = errno;
-				continue;
-			}
-			ptrace(PTRACE_INTERRUPT, tid, NULL, NULL);
-			t = add_thread(tr, tid, pid);
-			if (t)
-				t->flags |= THR_UNFILTERED;
-			added++;
-		}
-		closedir(d);
-		total += added;
-	} while (added);
-	return total;
-}
-
-/* The exec rules on an entrant found running, as if it had executed its
- * program now. Its actor is its parent's image when the parent is an
- * entrant traced already (a child the session made before it was
- * seized: a shell's fork is run by a shell), else none: what ran it is
- * outside the container. A rule that would have refused that exec ends
- * it in prevent mode: it runs what the sensor would not have let start. */
-static void judge_entrant(struct tracer *tr, const struct proc *p, struct image *by,
-			  const struct tstrv *argv, long uid, int tty, const struct stat *exe)
-{
-	const struct image *img = p->img, *actor = image_actor(by);
-	struct activity a = {
-		.event = ACT_EXEC, .pid = p->tgid, .tid = p->tgid, .uid = uid, .tty = tty,
-		.entered_ms = p->entered_ms, .ecs_exec = (p->flags & PROC_ECS_EXEC) != 0,
-		.path = img->exe, .name = img->name,
-		.cmd_line = img->cmd_line, .names = img->names, .n_names = img->n_names,
-		.argv = argv, .file_path = img->exe,
-		.actor_path = by ? by->exe : NULL, .actor_name = by ? by->name : NULL,
-		.actor_cmd_line = by ? by->cmd_line : NULL,
-		.actor_names = actor ? actor->names : NULL,
-		.n_actor_names = actor ? actor->n_names : 0,
-	};
-	struct verdict v = { .kind = VERDICT_ALLOW };
-
-	a.written_since_start = exe->st_ino && identity_written_since_start(tr->cfg->id, exe);
-	if (is_own_program(tr->cfg, &a, exe))
-		return;
-	v = verdict_for(tr->cfg->ruleset, tr->cfg->mode, &a);
-	report_matches(tr, &v, &a);
-	if (v.kind != VERDICT_ALLOW) {
-		kill(p->tgid, SIGKILL);
-		fc_log(FC_TRACE_INFO, "killed pid %d, which entered the container running "
-		       "what a rule refuses", (int)p->tgid);
-	}
-}
-
-/* An entrant's Launch, from /proc: found running ("attached"), not seen
- * executing; then the exec rules on it. */
-static void launch_entrant(struct tracer *tr, struct proc *p, const struct proc_status *st,
-			   int tty)
-{
-	const struct proc *parent = pt_proc(&tr->pt, st->ppid);
-	struct ocsf_launch l = { 0 };
-	struct tstrv argv;
-	struct stat exe_st;
-	char exe[PATH_MAX], cwd[PATH_MAX], *cmd, *line;
-	const char *argv0 = NULL;
-	struct image *img;
-	size_t len;
-
-	tstrv_init(&argv);
-	l.time_ms = ocsf_now_ms();
-	l.pid = l.tid = p->tgid;
-	l.ppid = st->ppid;
-	l.exe = procfs_link(p->tgid, "exe", exe, sizeof exe) >= 0 ? exe : NULL;
-	l.cwd = procfs_link(p->tgid, "cwd", cwd, sizeof cwd) >= 0 ? cwd : NULL;
-	l.uid = st->uid;
-	l.euid = st->euid;
-	if (procfs_cmdline(p->tgid, &argv) == 0 && argv.n > 0) {
-		l.argv = &argv;
-		l.argv_from_proc = 1;
-		argv0 = argv.buf + argv.off[0];
-		if (argv0[0] == '-')
-			argv0++; /* a login shell: -bash */
-	}
-	l.parent = (struct ocsf_proc){
-		.pid = st->ppid,
-		.exe = parent && parent->img ? parent->img->exe : NULL,
-		.cmd_line = parent && parent->img ? parent->img->cmd_line : NULL };
-	l.entered_ms = p->entered_ms;
-	if (is_ecs_exec_agent(l.exe))
-		p->flags |= PROC_ECS_EXEC;
-	l.ecs_exec = (p->flags & PROC_ECS_EXEC) != 0;
-	l.attached = 1;
-	line = ocsf_launch(tr->cfg->ocsf, &l, &len);
-	emit(tr, line, len);
-
-	cmd = l.argv ? capped_cmdline(l.argv) : NULL;
-	stat_exe(p->tgid, &exe_st);
-	img = image_new(l.exe, path_base_name(argv0 && *argv0 ? argv0 : l.exe), cmd);
-	free(cmd);
-	if (img) {
-		name_image(tr, p->tgid, img, NULL, 0, l.argv, &exe_st);
-		image_unref(p->img);
-		p->img = img;
-		p->flags |= PROC_LAUNCHED;
-		judge_entrant(tr, p, parent ? parent->img : NULL, l.argv, st->uid, tty, &exe_st);
-	}
-	tr->res->entrants++;
-	status_entrant();
-	tstrv_free(&argv);
-}
-
-static void on_entrant(pid_t pid, const struct proc_status *st, void *arg)
-{
-	struct tracer *tr = arg;
-	struct proc_stat ps;
-	const struct proc *parent = pt_proc(&tr->pt, st->ppid);
-	struct proc *p;
-	size_t n;
-	int err = 0;
-
-	if (procfs_stat(pid, &ps) < 0 || !(p = add_proc(tr, pid, st->ppid, NULL)))
-		return;
-	p->flags |= PROC_ENTRANT_STEP | (parent ? parent->flags & PROC_ECS_EXEC : 0);
-	/* A child an entrant made before it was seized belongs to its
-	 * session. */
-	p->entered_ms = parent && parent->entered_ms ? parent->entered_ms :
-			procfs_start_ms(ps.start_ticks);
-	if (!p->entered_ms)
-		p->entered_ms = ocsf_now_ms();
-	n = seize_threads(tr, pid, &err);
-	if (n == 0) {
-		pt_proc_del(&tr->pt, pid);
-		entrants_ignore(pid);
-		if (err)
-			fc_log(FC_TRACE_WARN, "cannot trace pid %d, which entered the "
-			       "container from outside: %s", (int)pid, strerror(err));
-		return;
-	}
-	fc_log(FC_TRACE_INFO, "pid %d entered the container from outside: tracing its "
-	       "%zu thread(s)", (int)pid, n);
-	launch_entrant(tr, p, st, ps.tty_nr != 0);
-}
-
-/* The watch's wake-up (entrants.h). */
-static void take_entrants(struct tracer *tr)
-{
-	while (entrants_foreign())
-		sigforward_pass(ENTRANT_SIGNAL);
-	/* Twice: a child an entrant made between the listing and its seize
-	 * is untraced still, and shows only in a new listing. */
-	if (entrants_list(getpid(), is_known, on_entrant, tr))
-		entrants_list(getpid(), is_known, on_entrant, tr);
-}
-
 int tracer_run(const struct tracer_cfg *cfg, struct tracer_result *res,
 	       struct fc_err *e)
 {
@@ -1161,11 +461,11 @@ int tracer_run(const struct tracer_cfg *cfg, struct tracer_result *res,
 	tr->res = res;
 	pt_init(&tr->pt);
 	img = image_new(cfg->sensor_exe, "falcon-sensor", NULL);
-	p = add_proc(tr, cfg->app, getpid(), img);
+	p = tr_add_proc(tr, cfg->app, getpid(), img);
 	image_unref(img);
 	if (p)
 		p->flags |= PROC_SENSOR_COPY;
-	add_thread(tr, cfg->app, cfg->app);
+	tr_add_thread(tr, cfg->app, cfg->app);
 	if (cfg->entrants) {
 		sigset_t wake;
 
@@ -1179,7 +479,7 @@ int tracer_run(const struct tracer_cfg *cfg, struct tracer_result *res,
 		pid_t tid;
 
 		if (cfg->entrants && entrants_asked())
-			take_entrants(tr);
+			seize_entrants(tr);
 		status_processes(tr->pt.n_procs);
 		tid = waitpid(-1, &status, __WALL);
 
