@@ -99,7 +99,7 @@ static int printable(unsigned long c)
 static void double_quoted(struct strbuf *o, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	char esc[16];
+	char esc[20]; /* \U, any unsigned long in hex, NUL: unoptimised gcc cannot bound c */
 
 	strbuf_put(o, "\"", 1);
 	while (*p) {
