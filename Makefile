@@ -1,77 +1,167 @@
-# falcon-container build. `make` builds the patcher; `make check` runs every
-# test suite (see tests/run); `make example` patches examples/.
+# falcon-container build. `make` builds the patcher, falcon-init and the
+# payload; `make check` runs every test suite (see tests/run); `make example`
+# patches examples/.
+#
+# Each C source is compiled once per flavour, into build/FLAVOUR/obj/, and
+# each component's objects but its main go into an archive,
+# build/FLAVOUR/libNAME.a, that its program, unit tests and fuzz targets
+# link:
+#   release  the shipped programs: falcon-patcher (dynamic), falcon-init and
+#            the payload's falcon-launcher and falcon-sensor (static)
+#   asan     ASan+UBSan: build/asan/falcon-patcher and the unit tests
+#   fuzz     clang with libFuzzer: the targets in tests/fuzz
+# CFLAGS, CPPFLAGS and LDFLAGS are the user's (`make CFLAGS=-O0` works) for
+# the release and asan flavours (the fuzz flavour is clang's own); the flags
+# the code needs are in the FC_ variables. Dependencies come from the
+# compiler (-MMD -MP), so `make -j` is correct and incremental.
 
 VERSION := 0.1.0
 CC ?= cc
 CLANG ?= clang
+AR ?= ar
 BUILD := build
+CFLAGS ?= -O2 -g
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wconversion -Wformat=2 \
 	-Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith -Wvla \
 	-Wundef -Wcast-qual -Wnull-dereference -Wimplicit-fallthrough
-CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 -D_GNU_SOURCE $(WARN) -D_FORTIFY_SOURCE=2 -fstack-protector-strong \
-	-DFC_VERSION='"$(VERSION)"' -Icommon -Ipatcher
+FC_CPPFLAGS := -D_GNU_SOURCE -DFC_VERSION='"$(VERSION)"'
+FC_CFLAGS := -std=gnu11 $(WARN)
+# _FORTIFY_SOURCE needs the user's CFLAGS to optimise (glibc warns
+# without, and warnings are errors): defined only then, and only when the
+# user's flags do not set it.
+OPTIMISED := $(shell echo | $(CC) $(CFLAGS) -dM -E -x c - 2>/dev/null | \
+	grep -q __OPTIMIZE__ && echo yes)
+FORTIFY := $(if $(OPTIMISED),$(if $(findstring _FORTIFY_SOURCE,$(CPPFLAGS) $(CFLAGS)),, \
+	-D_FORTIFY_SOURCE=2))
+# The sanitizer flavours keep their own optimisation, after the user's.
 SAN := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
+FUZZ_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -g -O1 \
+	-fsanitize=fuzzer-no-link,address,undefined
 
-COMMON := common/err.c common/json_doc.c common/strbuf.c common/slurp.c \
-	common/atomic_write.c \
-	common/log.c common/strv_json.c common/shell_words.c common/falconctl_opts.c
-PATCHER_LIB := $(COMMON) patcher/options.c patcher/taskdef.c \
-	patcher/entrypoint.c patcher/plan.c patcher/inject.c \
-	patcher/init_container.c patcher/patch.c patcher/image_config.c \
-	patcher/base64.c patcher/sha256.c patcher/image_ref.c \
-	patcher/docker_config.c patcher/cred_helper.c patcher/credentials.c \
-	patcher/auth_challenge.c patcher/http_client.c patcher/registry_reply.c \
-	patcher/registry.c
-# Live mode: the definitions come from the ECS API (README "Live patching").
-PATCHER_LIB += patcher/aws_ini.c patcher/aws_creds.c patcher/ecs_reply.c \
-	patcher/ecs_api.c patcher/taskdef_equal.c patcher/live.c
-# Task definitions inside CloudFormation templates and container arrays.
-PATCHER_LIB += patcher/yaml_doc.c patcher/yaml_emit.c patcher/json_span.c \
-	patcher/cfn_spelling.c patcher/cfn_template.c patcher/taskdef_patch.c \
-	patcher/container_defs.c
-PATCHER := $(PATCHER_LIB) patcher/main.c
-HEADERS := $(wildcard common/*.h patcher/*.h)
-UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/asan/%,$(wildcard tests/unit/test_*.c))
+# What each flavour compiles and links with.
+CC_release := $(CC) $(FC_CPPFLAGS) $(FORTIFY) $(CPPFLAGS) $(FC_CFLAGS) \
+	-fstack-protector-strong $(CFLAGS)
+LD_release := $(CC) $(CFLAGS) $(LDFLAGS)
+CC_asan := $(CC) $(FC_CPPFLAGS) $(CPPFLAGS) -U_FORTIFY_SOURCE $(FC_CFLAGS) \
+	$(CFLAGS) $(SAN)
+LD_asan := $(CC) $(CFLAGS) $(SAN) $(LDFLAGS)
+CC_fuzz := $(CLANG) $(FC_CPPFLAGS) $(FUZZ_CFLAGS)
+LD_fuzz := $(CLANG) -g -fsanitize=fuzzer,address,undefined
+FLAVOURS := release asan fuzz
+$(foreach f,$(FLAVOURS),$(eval FLAGS_$f := $(CC_$f) | $(LD_$f)))
 
-.PHONY: all check lint fuzz example clean payload
+# The sources of each component, in its folder and one level of subfolders.
+srcs = $(sort $(wildcard $1/*.c $1/*/*.c))
+incs = $(addprefix -I,$(sort $(patsubst %/,%,$(dir $(call srcs,$1)) $1)))
+
+# Shared code. json_doc.c (over cJSON) is the patcher's: the runtime
+# programs link without cJSON, and only the sensor's unit tests and fuzz
+# targets use it beside the sensor, to check that its output is strict JSON.
+COMMON_SRCS := $(filter-out common/json_doc.c,$(call srcs,common))
+PATCHER_SRCS := $(filter-out patcher/main.c,$(call srcs,patcher)) common/json_doc.c
+INIT_SRCS := $(filter-out init/main.c,$(call srcs,init))
+LAUNCHER_SRCS := $(filter-out launcher/main.c,$(call srcs,launcher))
+SENSOR_SRCS := $(filter-out sensor-shim/main.c,$(call srcs,sensor-shim)) \
+	$(BUILD)/gen/rules_builtin.c
+
+# Each program sees only its own headers and common/'s: a runtime program
+# that includes a patcher header does not compile.
+COMMON_INC := -Icommon
+PATCHER_INC := -Icommon $(call incs,patcher)
+INIT_INC := -Icommon $(call incs,init)
+LAUNCHER_INC := -Icommon $(call incs,launcher)
+SENSOR_INC := -Icommon $(call incs,sensor-shim)
+
+PATCHER_LIBS := -lcjson -lcurl -lyaml
+SENSOR_LIBS := -lseccomp -lcap-ng -lpthread
+
+# $(call obj,FLAVOUR,SOURCES): their objects. A generated source,
+# build/gen/x.c, becomes build/FLAVOUR/obj/gen/x.o.
+obj = $(patsubst %.c,$(BUILD)/$1/obj/%.o,$(patsubst $(BUILD)/%,%,$2))
+lib = $(BUILD)/$1/lib$2.a
+
+# The unit tests (tests/unit/test_*.c) link the patcher's library, but
+# these: the sensor's link the sensor's (and json_doc.o, see above), and
+# test_lookpath the launcher's.
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+SENSOR_TESTS := test_seccomp_filter test_tracee_mem test_sensor_json \
+	test_json_parse test_task_meta test_rules test_path_resolve \
+	test_identity test_relay
+LAUNCHER_TESTS := test_lookpath
+PATCHER_TESTS := $(filter-out $(SENSOR_TESTS) $(LAUNCHER_TESTS), \
+	$(patsubst tests/unit/%.c,%,$(UNIT_SRCS)))
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/asan/%,$(UNIT_SRCS))
+
+# The fuzz targets (tests/fuzz/fuzz_*.c) likewise; the sensor's fuzz the
+# parsers of what tracees and the environment hand it.
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+SENSOR_FUZZ := fuzz_tracee_event fuzz_json_parse fuzz_task_meta fuzz_rules \
+	fuzz_tracee_activity fuzz_proc_stat
+PATCHER_FUZZ := $(filter-out $(SENSOR_FUZZ),$(patsubst tests/fuzz/%.c,%,$(FUZZ_SRCS)))
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+
+.PHONY: all check lint fuzz example clean payload FORCE
 all: $(BUILD)/falcon-patcher $(BUILD)/falcon-init payload
 
-$(BUILD)/falcon-patcher: $(PATCHER) $(HEADERS) Makefile
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $(PATCHER) -lcjson -lcurl -lyaml
+# --- Objects and archives ----------------------------------------------------
 
-# The runtime: falcon-init (the init container's command) and the payload it
-# copies to the task volume, all static so that they run in any image
-# (Debian, Alpine, distroless, scratch). falcon-init writes the MANIFEST, so
-# its format has one implementation (init/manifest.h).
-RT_COMMON := common/err.c common/log.c
-INIT := $(RT_COMMON) common/atomic_write.c init/main.c init/install.c \
-	init/manifest.c init/remove_tree.c
-LAUNCHER := $(RT_COMMON) common/strv_json.c common/shell_words.c \
-	common/falconctl_opts.c launcher/main.c launcher/app_argv.c \
-	launcher/lookpath.c launcher/sensor_start.c
-# The sensor less main.c, for its unit tests and fuzz targets too.
-SENSOR_LIB := $(RT_COMMON) common/falconctl_opts.c sensor-shim/signals.c \
-	sensor-shim/spawn.c sensor-shim/sigforward.c sensor-shim/protect.c \
-	sensor-shim/trace_spec.c sensor-shim/spec_rules.c \
-	sensor-shim/seccomp_filter.c sensor-shim/tracer.c sensor-shim/regs_arch.c \
-	sensor-shim/tracee_mem.c sensor-shim/syscall_decode.c sensor-shim/procfs.c \
-	sensor-shim/proc_table.c sensor-shim/verdict.c sensor-shim/json_out.c \
-	sensor-shim/ocsf.c sensor-shim/sink.c sensor-shim/json_parse.c \
-	sensor-shim/task_meta.c sensor-shim/activity.c sensor-shim/rules_load.c \
-	sensor-shim/rules_match.c sensor-shim/rules_spec.c sensor-shim/path_resolve.c \
-	sensor-shim/identity.c sensor-shim/guard.c sensor-shim/guard_thread.c sensor-shim/observe.c sensor-shim/ocsf_activity.c \
-	sensor-shim/ocsf_finding.c sensor-shim/policy.c sensor-shim/kill_all.c \
-	sensor-shim/relay.c sensor-shim/relay_channel.c sensor-shim/entrants.c sensor-shim/filter_inject.c \
-	sensor-shim/status.c sensor-shim/judge.c sensor-shim/launch.c \
-	sensor-shim/entrant_seize.c \
-	common/slurp.c common/strbuf.c $(BUILD)/gen/rules_builtin.c
-SENSOR := $(SENSOR_LIB) sensor-shim/main.c
-SENSOR_LIBS := -lseccomp -lcap-ng -lpthread
-RT_HEADERS := $(HEADERS) $(wildcard init/*.h launcher/*.h sensor-shim/*.h)
+# Include paths by what an object belongs to (target-specific, so the one
+# pattern rule per flavour below compiles them all).
+$(foreach f,$(FLAVOURS), \
+	$(eval $(call obj,$f,$(COMMON_SRCS)): INC := $(COMMON_INC)) \
+	$(eval $(call obj,$f,$(PATCHER_SRCS) patcher/main.c): INC := $(PATCHER_INC)) \
+	$(eval $(call obj,$f,$(INIT_SRCS) init/main.c): INC := $(INIT_INC)) \
+	$(eval $(call obj,$f,$(LAUNCHER_SRCS) launcher/main.c): INC := $(LAUNCHER_INC)) \
+	$(eval $(call obj,$f,$(SENSOR_SRCS) sensor-shim/main.c): INC := $(SENSOR_INC)))
+$(call obj,asan,$(addprefix tests/unit/,$(addsuffix .c,$(PATCHER_TESTS)))): \
+	INC := -Itests/unit $(PATCHER_INC)
+$(call obj,asan,$(addprefix tests/unit/,$(addsuffix .c,$(SENSOR_TESTS)))): \
+	INC := -Itests/unit $(SENSOR_INC)
+$(call obj,asan,$(addprefix tests/unit/,$(addsuffix .c,$(LAUNCHER_TESTS)))): \
+	INC := -Itests/unit $(LAUNCHER_INC)
+$(call obj,fuzz,$(addprefix tests/fuzz/,$(addsuffix .c,$(PATCHER_FUZZ)))): \
+	INC := -Itests/fuzz $(PATCHER_INC)
+$(call obj,fuzz,$(addprefix tests/fuzz/,$(addsuffix .c,$(SENSOR_FUZZ)))): \
+	INC := -Itests/fuzz $(SENSOR_INC)
+
+define flavour_rules
+$(BUILD)/$1/obj/%.o: %.c $(BUILD)/$1/flags
+	@mkdir -p $$(@D)
+	$$(CC_$1) $$(INC) -MMD -MP -c -o $$@ $$<
+
+$(BUILD)/$1/obj/gen/%.o: $(BUILD)/gen/%.c $(BUILD)/$1/flags
+	@mkdir -p $$(@D)
+	$$(CC_$1) $$(INC) -MMD -MP -c -o $$@ $$<
+
+$(call lib,$1,common): $(call obj,$1,$(COMMON_SRCS))
+$(call lib,$1,patcher): $(call obj,$1,$(PATCHER_SRCS))
+$(call lib,$1,init): $(call obj,$1,$(INIT_SRCS))
+$(call lib,$1,launcher): $(call obj,$1,$(LAUNCHER_SRCS))
+$(call lib,$1,sensor): $(call obj,$1,$(SENSOR_SRCS))
+endef
+$(foreach f,$(FLAVOURS),$(eval $(call flavour_rules,$f)))
+
+# An archive is made anew each time, so that the object of a source taken
+# out of the build does not stay in it.
+$(BUILD)/%.a:
+	@mkdir -p $(@D)
+	rm -f $@ && $(AR) rcs $@ $^
+
+# A flavour's flags are kept in build/FLAVOUR/flags, which every object of
+# the flavour depends on; the file is rewritten only when they change, so
+# that `make CFLAGS=-O0` after `make` rebuilds (and `make -n` says so).
+FLAGS_FILES := $(foreach f,$(FLAVOURS),$(BUILD)/$f/flags)
+define flags_changed
+ifneq ($$(strip $$(file <$(BUILD)/$1/flags)),$$(strip $$(FLAGS_$1)))
+$(BUILD)/$1/flags: FORCE
+endif
+endef
+$(foreach f,$(FLAVOURS),$(eval $(call flags_changed,$f)))
+$(FLAGS_FILES): $(BUILD)/%/flags:
+	@mkdir -p $(@D)
+	@printf '%s\n' '$(subst ','\'',$(strip $(FLAGS_$*)))' > $@
 
 # The built-in rules are a rules file like any other (RULES.md), compiled
 # in as a C string so that the static sensor needs no file beside it.
@@ -87,17 +177,29 @@ $(BUILD)/gen/rules_builtin.c: sensor-shim/rules_builtin.json Makefile
 	  echo 'const size_t rules_builtin_json_len = sizeof rules_builtin_json - 1;'; \
 	} > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/falcon-init: $(INIT) $(RT_HEADERS) Makefile
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Iinit -static -o $@ $(INIT) -lz
+# --- Release: the shipped programs --------------------------------------------
 
-$(BUILD)/payload/falcon-launcher: $(LAUNCHER) $(RT_HEADERS) Makefile
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Ilauncher -static -o $@ $(LAUNCHER)
+$(BUILD)/falcon-patcher: $(call obj,release,patcher/main.c) \
+		$(call lib,release,patcher) $(call lib,release,common)
+	$(LD_release) -o $@ $^ $(PATCHER_LIBS)
 
-$(BUILD)/payload/falcon-sensor: $(SENSOR) $(RT_HEADERS) Makefile
+# The runtime: falcon-init (the init container's command) and the payload it
+# copies to the task volume, all static so that they run in any image
+# (Debian, Alpine, distroless, scratch). falcon-init writes the MANIFEST, so
+# its format has one implementation (init/manifest.h).
+$(BUILD)/falcon-init: $(call obj,release,init/main.c) \
+		$(call lib,release,init) $(call lib,release,common)
+	$(LD_release) -static -o $@ $^ -lz
+
+$(BUILD)/payload/falcon-launcher: $(call obj,release,launcher/main.c) \
+		$(call lib,release,launcher) $(call lib,release,common)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Isensor-shim -static -o $@ $(SENSOR) $(SENSOR_LIBS)
+	$(LD_release) -static -o $@ $^
+
+$(BUILD)/payload/falcon-sensor: $(call obj,release,sensor-shim/main.c) \
+		$(call lib,release,sensor) $(call lib,release,common)
+	@mkdir -p $(@D)
+	$(LD_release) -static -o $@ $^ $(SENSOR_LIBS)
 
 $(BUILD)/payload/MANIFEST: $(BUILD)/falcon-init $(BUILD)/payload/falcon-launcher \
 		$(BUILD)/payload/falcon-sensor
@@ -105,65 +207,65 @@ $(BUILD)/payload/MANIFEST: $(BUILD)/falcon-init $(BUILD)/payload/falcon-launcher
 
 payload: $(BUILD)/payload/MANIFEST
 
-$(BUILD)/asan/test_lookpath: tests/unit/test_lookpath.c tests/unit/unit.h \
-		launcher/lookpath.c launcher/lookpath.h common/err.c
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN) -U_FORTIFY_SOURCE -Itests/unit -Ilauncher -o $@ $< \
-		launcher/lookpath.c common/err.c
-
-# The sensor's unit tests link the sensor's own files (and json_doc.c, to
-# check that what the sensor writes is strict JSON).
-SENSOR_TESTS := $(addprefix $(BUILD)/asan/,test_seccomp_filter test_tracee_mem \
-	test_sensor_json test_json_parse test_task_meta test_rules test_path_resolve \
-	test_identity test_relay)
-$(SENSOR_TESTS): $(BUILD)/asan/test_%: tests/unit/test_%.c tests/unit/unit.h \
-		tests/unit/bpf_sim.h $(SENSOR_LIB) \
-		common/json_doc.c $(RT_HEADERS) Makefile
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN) -U_FORTIFY_SOURCE -Itests/unit -Isensor-shim -o $@ $< \
-		$(SENSOR_LIB) common/json_doc.c $(SENSOR_LIBS) -lcjson
-
-# The sensor's fuzz targets: the parsers of what tracees and the
-# environment hand it.
-SENSOR_FUZZ := $(addprefix $(BUILD)/fuzz/,fuzz_tracee_event fuzz_json_parse \
-	fuzz_task_meta fuzz_rules fuzz_tracee_activity fuzz_proc_stat)
-$(SENSOR_FUZZ): $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(SENSOR_LIB) \
-		common/json_doc.c $(RT_HEADERS)
-	@mkdir -p $(@D)
-	$(CLANG) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -Icommon -Isensor-shim \
-		-fsanitize=fuzzer,address,undefined -o $@ $< $(SENSOR_LIB) common/json_doc.c \
-		$(SENSOR_LIBS) -lcjson
+# --- ASan+UBSan: the patcher again, and the unit tests ------------------------
 
 # The same program under AddressSanitizer and UBSan; the golden tests run
 # through it as well as through the release build.
-$(BUILD)/asan/falcon-patcher: $(PATCHER) $(HEADERS) Makefile
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN) -U_FORTIFY_SOURCE -o $@ $(PATCHER) -lcjson -lcurl -lyaml
+$(BUILD)/asan/falcon-patcher: $(call obj,asan,patcher/main.c) \
+		$(call lib,asan,patcher) $(call lib,asan,common)
+	$(LD_asan) -o $@ $^ $(PATCHER_LIBS)
 
-$(BUILD)/asan/test_%: tests/unit/test_%.c tests/unit/unit.h $(PATCHER_LIB) $(HEADERS)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN) -U_FORTIFY_SOURCE -Itests/unit -o $@ $< $(PATCHER_LIB) -lcjson -lcurl -lyaml
+$(addprefix $(BUILD)/asan/,$(PATCHER_TESTS)): $(BUILD)/asan/%: \
+		$(BUILD)/asan/obj/tests/unit/%.o \
+		$(call lib,asan,patcher) $(call lib,asan,common)
+	$(LD_asan) -o $@ $^ $(PATCHER_LIBS)
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(PATCHER_LIB) $(HEADERS)
-	@mkdir -p $(@D)
-	$(CLANG) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -Icommon -Ipatcher \
-		-fsanitize=fuzzer,address,undefined -o $@ $< $(PATCHER_LIB) -lcjson -lcurl -lyaml
+$(addprefix $(BUILD)/asan/,$(SENSOR_TESTS)): $(BUILD)/asan/%: \
+		$(BUILD)/asan/obj/tests/unit/%.o $(call obj,asan,common/json_doc.c) \
+		$(call lib,asan,sensor) $(call lib,asan,common)
+	$(LD_asan) -o $@ $^ $(SENSOR_LIBS) -lcjson
 
-fuzz: $(patsubst tests/fuzz/fuzz_%.c,$(BUILD)/fuzz/fuzz_%,$(wildcard tests/fuzz/fuzz_*.c))
+$(addprefix $(BUILD)/asan/,$(LAUNCHER_TESTS)): $(BUILD)/asan/%: \
+		$(BUILD)/asan/obj/tests/unit/%.o \
+		$(call lib,asan,launcher) $(call lib,asan,common)
+	$(LD_asan) -o $@ $^
+
+# --- libFuzzer: the fuzz targets ----------------------------------------------
+
+$(addprefix $(BUILD)/fuzz/,$(PATCHER_FUZZ)): $(BUILD)/fuzz/%: \
+		$(BUILD)/fuzz/obj/tests/fuzz/%.o \
+		$(call lib,fuzz,patcher) $(call lib,fuzz,common)
+	$(LD_fuzz) -o $@ $^ $(PATCHER_LIBS)
+
+$(addprefix $(BUILD)/fuzz/,$(SENSOR_FUZZ)): $(BUILD)/fuzz/%: \
+		$(BUILD)/fuzz/obj/tests/fuzz/%.o $(call obj,fuzz,common/json_doc.c) \
+		$(call lib,fuzz,sensor) $(call lib,fuzz,common)
+	$(LD_fuzz) -o $@ $^ $(SENSOR_LIBS) -lcjson
+
+fuzz: $(FUZZ_TARGETS)
 
 check: all $(BUILD)/asan/falcon-patcher $(UNIT_TESTS) fuzz
 	tests/run
 
-RT_SOURCES := $(wildcard init/*.c launcher/*.c sensor-shim/*.c)
+# The compiler's record of what each object includes.
+-include $(wildcard $(foreach f,$(FLAVOURS),$(BUILD)/$f/obj/*/*.d \
+	$(BUILD)/$f/obj/*/*/*.d $(BUILD)/$f/obj/*/*/*/*.d))
+
+# --- Lint ---------------------------------------------------------------------
+
+RT_SOURCES := $(INIT_SRCS) init/main.c $(LAUNCHER_SRCS) launcher/main.c \
+	$(filter-out $(BUILD)/%,$(SENSOR_SRCS)) sensor-shim/main.c
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
-		--std=c11 --inline-suppr -Icommon -Ipatcher common patcher
+		--std=c11 --inline-suppr $(PATCHER_INC) common patcher
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
-		--std=c11 --inline-suppr -Icommon -Iinit -Ilauncher -Isensor-shim \
-		init launcher sensor-shim
-	clang-tidy --quiet $(COMMON) $(PATCHER) -- -std=gnu11 -D_GNU_SOURCE -Icommon -Ipatcher
+		--std=c11 --inline-suppr -Icommon $(call incs,init) $(call incs,launcher) \
+		$(call incs,sensor-shim) init launcher sensor-shim
+	clang-tidy --quiet $(COMMON_SRCS) $(PATCHER_SRCS) patcher/main.c -- \
+		-std=gnu11 -D_GNU_SOURCE $(PATCHER_INC)
 	clang-tidy --quiet $(RT_SOURCES) -- -std=gnu11 -D_GNU_SOURCE \
-		-DFC_VERSION='"$(VERSION)"' -Icommon -Iinit -Ilauncher -Isensor-shim
+		-DFC_VERSION='"$(VERSION)"' -Icommon $(call incs,init) \
+		$(call incs,launcher) $(call incs,sensor-shim)
 
 example: all
 	$(BUILD)/falcon-patcher -cid 0123456789ABCDEF0123456789ABCDEF-12 \

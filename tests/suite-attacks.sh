@@ -56,31 +56,15 @@ SUITE_T0=$EPOCHREALTIME
 
 # ------------------------------------------------------------ reporting
 
-ok() {
-	echo "ok - $1"
-}
-
-# not_ok DESCRIPTION [DIAGNOSTIC...]: a diagnostic is a file (its start is
-# shown) or text.
-not_ok() {
-	local what=$1 d
-	shift
-	echo "not ok - $what"
-	for d in "$@"; do
-		if [ -f "$d" ]; then
-			echo "# ${d#"$E2E_WORK"/}:"
-			e2e_show "$d"
-		else
-			printf '%s\n' "$d" | sed 's/^/# /'
-		fi
-	done
-	failed=1
-}
-
-bail() {
-	not_ok "$@"
-	echo "# the remaining attack tests cannot run"
-	exit 1
+. tests/lib/tap.sh
+# A diagnostic is a file (its start is shown) or text.
+tap_diag() {
+	if [ -f "$1" ]; then
+		echo "# ${1#"$E2E_WORK"/}:"
+		e2e_show "$1"
+	else
+		tap_diag_text "$1"
+	fi
 }
 
 # tap DESCRIPTION CMD...: CMD prints TAP lines of its own (check.py); a
@@ -115,63 +99,64 @@ wait_file() {
 
 e2e_phase prerequisites
 if ! need=$(e2e_missing_packages); then
-	bail "attack prerequisites are installed" "missing: $need (apt-get install $need)"
+	bail_out "attack prerequisites are missing" "missing: $need (apt-get install $need)"
 fi
 command -v ip > /dev/null ||
-	bail "attack prerequisites are installed" "missing: iproute2 (apt-get install iproute2)"
-[ "$(id -u)" = 0 ] || bail "attack tests run as root" "rootful podman and ip netns are needed"
-[ -d "$SCHEMA" ] || bail "the OCSF schema is at $SCHEMA" "set OCSF_SCHEMA"
+	bail_out "attack prerequisites are missing" "missing: iproute2 (apt-get install iproute2)"
+[ "$(id -u)" = 0 ] || bail_out "attack tests must run as root" "rootful podman and ip netns are needed"
+[ -d "$SCHEMA" ] || bail_out "the OCSF schema is not at $SCHEMA" "set OCSF_SCHEMA"
 SCHEMA=$(cd "$SCHEMA" && pwd)
 e2e_podman_setup
-ok "attack prerequisites are installed"
 
 # The tasks' network: a loopback only. On Fargate the metadata endpoint is
 # 169.254.170.2; here the fixture listens on this namespace's 127.0.0.1.
 e2e_phase network
-ip netns add "$NETNS" || bail "network namespace $NETNS"
+ip netns add "$NETNS" || bail_out "cannot add the network namespace $NETNS"
 NETNS_MADE=1
 { ip -n "$NETNS" link set lo up &&
 	ip -n "$NETNS" addr add 169.254.169.254/32 dev lo &&
 	ip -n "$NETNS" addr add 169.254.170.2/32 dev lo; } ||
-	bail "network namespace $NETNS: loopback with 169.254.169.254 and 169.254.170.2"
+	bail_out "network namespace $NETNS: cannot set up a loopback with 169.254.169.254 and 169.254.170.2"
 ip netns exec "$NETNS" python3 tests/sensor/metadata_server.py "$E2E_WORK/meta.port" \
 	2> "$E2E_WORK/metadata.log" &
 SERVER_PIDS+=($!)
 wait_file "$E2E_WORK/meta.port" $! ||
-	bail "metadata fixture listens in $NETNS" "$E2E_WORK/metadata.log"
+	bail_out "the metadata fixture does not listen in $NETNS" "$E2E_WORK/metadata.log"
 META=http://127.0.0.1:$(cat "$E2E_WORK/meta.port")/v4
 ip netns exec "$NETNS" python3 "$A/listen.py" "$E2E_WORK/listen.ready" \
 	169.254.169.254:80:http 169.254.170.2:80:http 127.0.0.1:3333:http 127.0.0.1:2222:hangup \
 	2> "$E2E_WORK/listen.log" &
 SERVER_PIDS+=($!)
 wait_file "$E2E_WORK/listen.ready" $! ||
-	bail "listeners in $NETNS" "$E2E_WORK/listen.log"
-ok "network namespace with a loopback: metadata fixture at $META, fake instance metadata and credentials services, a pool port"
+	bail_out "the listeners do not start in $NETNS" "$E2E_WORK/listen.log"
+echo "# network namespace with a loopback: metadata fixture at $META, fake instance metadata and credentials services, a pool port"
 
 e2e_phase base-image
-how=$(e2e_base_image) || bail "base image $E2E_BASE" "$E2E_WORK/debootstrap.log"
-ok "base image $E2E_BASE ($how)"
+how=$(e2e_base_image) || bail_out "cannot make the base image $E2E_BASE" "$E2E_WORK/debootstrap.log"
+echo "# base image $E2E_BASE ($how)"
 
 e2e_phase registry
-e2e_registry_start || bail "a registry on a loopback port" "$E2E_WORK/registry.log"
-ok "registry listening on $E2E_REG"
+e2e_registry_start || bail_out "no registry on a loopback port" "$E2E_WORK/registry.log"
+echo "# registry listening on $E2E_REG"
 
 e2e_phase images
 if ! e2e_build_falcon_image; then
 	tail -n 40 "$E2E_WORK/build-falcon.log" > "$E2E_WORK/build-falcon.tail"
-	bail "falcon-container image builds from the Dockerfile" "$E2E_WORK/build-falcon.tail"
+	bail_out "the falcon-container image does not build from the Dockerfile" \
+		"$E2E_WORK/build-falcon.tail"
 fi
-e2e_probe || bail "the probe builds (gcc -static)"
-e2e_build_test_image busybox || bail "test image busybox builds" "$E2E_WORK/build-busybox.log"
+e2e_probe || bail_out "the probe does not build (gcc -static)"
+e2e_build_test_image busybox ||
+	bail_out "test image busybox does not build" "$E2E_WORK/build-busybox.log"
 e2e_build_attack_image ||
-	bail "attack image builds" "$E2E_WORK/build-attack.log"
+	bail_out "the attack image does not build" "$E2E_WORK/build-attack.log"
 for img in falcon-container busybox attack; do
-	e2e_push "$img" || bail "push $img to $E2E_REG" "$E2E_WORK/push-$img.log"
+	e2e_push "$img" || bail_out "cannot push $img to $E2E_REG" "$E2E_WORK/push-$img.log"
 done
 FALCON_IMAGE=$E2E_REG/falcon-container:$E2E_TAG
 pm pull --quiet --tls-verify=false "$FALCON_IMAGE" > /dev/null ||
-	bail "pull $FALCON_IMAGE from $E2E_REG"
-ok "falcon-container, busybox and attack images built and pushed to $E2E_REG"
+	bail_out "cannot pull $FALCON_IMAGE from $E2E_REG"
+echo "# falcon-container, busybox and attack images built and pushed to $E2E_REG"
 
 # ============================================================ patching
 

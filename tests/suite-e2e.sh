@@ -39,39 +39,24 @@ SUITE_T0=$EPOCHREALTIME
 
 # ------------------------------------------------------------ reporting
 
-ok() {
-	echo "ok - $1"
-}
-
-# not_ok DESCRIPTION [DIAGNOSTIC...]: a diagnostic is a file (shown), "run:ID"
-# (the files that explain task run ID), or text.
-not_ok() {
-	local what=$1 d f
-	shift
-	echo "not ok - $what"
-	for d in "$@"; do
-		if [ "${d#run:}" != "$d" ]; then
-			for f in ecs-run.out ecs-run.err app.stderr "$INIT.stderr"; do
-				f=$OUT/${d#run:}/$f
-				[ -s "$f" ] || continue
-				echo "# ${f#"$E2E_WORK"/}:"
-				e2e_show "$f"
-			done
-		elif [ -f "$d" ]; then
-			echo "# ${d#"$E2E_WORK"/}:"
-			e2e_show "$d"
-		else
-			echo "# $d"
-		fi
-	done
-	failed=1
-}
-
-# bail DESCRIPTION DIAGNOSTICS...: a setup step failed; nothing after it can run.
-bail() {
-	not_ok "$@"
-	echo "# the remaining end-to-end tests cannot run"
-	exit 1
+. tests/lib/tap.sh
+# A diagnostic is a file (shown), "run:ID" (the files that explain task run
+# ID), or text.
+tap_diag() {
+	local d=$1 f
+	if [ "${d#run:}" != "$d" ]; then
+		for f in ecs-run.out ecs-run.err app.stderr "$INIT.stderr"; do
+			f=$OUT/${d#run:}/$f
+			[ -s "$f" ] || continue
+			echo "# ${f#"$E2E_WORK"/}:"
+			e2e_show "$f"
+		done
+	elif [ -f "$d" ]; then
+		echo "# ${d#"$E2E_WORK"/}:"
+		e2e_show "$d"
+	else
+		tap_diag_text "$d"
+	fi
 }
 
 
@@ -221,46 +206,40 @@ has_lines() {
 
 e2e_phase prerequisites
 if ! need=$(e2e_missing_packages); then
-	bail "end-to-end prerequisites are installed" \
+	bail_out "end-to-end prerequisites are missing" \
 		"missing: $need (apt-get install $need)"
 fi
-[ "$(id -u)" = 0 ] || bail "end-to-end tests run as root" "rootful podman is needed"
+[ "$(id -u)" = 0 ] || bail_out "end-to-end tests must run as root" "rootful podman is needed"
 e2e_podman_setup
-ok "end-to-end prerequisites are installed"
 
 e2e_phase base-image
-if how=$(e2e_base_image); then
-	ok "base image $E2E_BASE ($how)"
-else
-	bail "base image $E2E_BASE" "$E2E_WORK/debootstrap.log"
-fi
+how=$(e2e_base_image) || bail_out "cannot make the base image $E2E_BASE" "$E2E_WORK/debootstrap.log"
+echo "# base image $E2E_BASE ($how)"
 
 e2e_phase registry
-e2e_registry_start || bail "a registry on a loopback port" "$E2E_WORK/registry.log"
-ok "registry listening on $E2E_REG"
+e2e_registry_start || bail_out "no registry on a loopback port" "$E2E_WORK/registry.log"
+echo "# registry listening on $E2E_REG"
 
 e2e_phase falcon-image
-if e2e_build_falcon_image; then
-	ok "falcon-container image builds from the Dockerfile"
-else
+if ! e2e_build_falcon_image; then
 	tail -n 40 "$E2E_WORK/build-falcon.log" > "$E2E_WORK/build-falcon.tail"
-	bail "falcon-container image builds from the Dockerfile" \
+	bail_out "the falcon-container image does not build from the Dockerfile" \
 		"$E2E_WORK/build-falcon.tail"
 fi
 
 e2e_phase test-images
-e2e_probe || bail "the probe builds (gcc -static)"
+e2e_probe || bail_out "the probe does not build (gcc -static)"
 for img in busybox scratch user1000 no-launcher; do
 	e2e_build_test_image "$img" ||
-		bail "test image $img builds" "$E2E_WORK/build-$img.log"
+		bail_out "test image $img does not build" "$E2E_WORK/build-$img.log"
 done
 for img in falcon-container busybox scratch user1000 no-launcher; do
-	e2e_push "$img" || bail "push $img to $E2E_REG" "$E2E_WORK/push-$img.log"
+	e2e_push "$img" || bail_out "cannot push $img to $E2E_REG" "$E2E_WORK/push-$img.log"
 done
 FALCON_IMAGE=$E2E_REG/falcon-container:$E2E_TAG
 pm pull --quiet --tls-verify=false "$FALCON_IMAGE" > /dev/null ||
-	bail "pull $FALCON_IMAGE from $E2E_REG"
-ok "test images built and pushed to $E2E_REG"
+	bail_out "cannot pull $FALCON_IMAGE from $E2E_REG"
+echo "# test images built and pushed to $E2E_REG"
 
 # ============================================================ the image
 
@@ -339,7 +318,7 @@ if pm run --rm --network none "$FALCON_IMAGE" -h 2>&1 | grep -q -- 'insecure-reg
 			"$SPEC/lookup.patch.err"
 	fi
 else
-	ok "patcher run from the image reads ENTRYPOINT/CMD from the registry # SKIP the patcher has no -insecure-registry yet"
+	skip "patcher run from the image reads ENTRYPOINT/CMD from the registry" "the patcher has no -insecure-registry yet"
 fi
 
 # Failure variants of the patched scratch task.

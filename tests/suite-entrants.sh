@@ -14,17 +14,13 @@ CID=0123456789ABCDEF0123456789ABCDEF-12
 . tests/lib/tap.sh
 failed=0
 
-ok() { echo "ok - entrants: $1"; }
-
 for tool in unshare nsenter script python3 jq; do
 	if ! command -v "$tool" >/dev/null; then
-		not_ok "entrants: $tool is installed" "scripts/install-deps"
-		exit 1
+		bail_out "entrants: $tool is not installed" "scripts/install-deps"
 	fi
 done
 if [ ! -x "$SENSOR" ]; then
-	not_ok "entrants: the sensor is built ($SENSOR)" "make all"
-	exit 1
+	bail_out "entrants: the sensor is not built ($SENSOR)" "make all"
 fi
 T=$(mktemp -d /var/tmp/fc-entrants.XXXXXX)
 ns_pid= target= ns_kind=
@@ -101,7 +97,7 @@ enter "$SESSION"
 native_out=$out native_rc=$rc
 stop_ns
 if [ "$native_rc" = 7 ] && [ "$native_out" = "$(printf 'read\n0\nPIPED')" ]; then
-	ok "natively, the session reads /etc/shadow and exits 7"
+	ok "entrants: natively, the session reads /etc/shadow and exits 7"
 else
 	not_ok "entrants: natively, the session reads /etc/shadow and exits 7" \
 		"rc $native_rc, output: $native_out"
@@ -114,7 +110,7 @@ for mode in detect prevent; do
 	want=$native_out
 	[ $mode = prevent ] && want=$(printf 'refused\n0\nPIPED')
 	if [ "$rc" = 7 ] && [ "$out" = "$want" ]; then
-		ok "$mode: the session's output and exit code are as natively$([ $mode = prevent ] && echo ", the read refused")"
+		ok "entrants: $mode: the session's output and exit code are as natively$([ $mode = prevent ] && echo ", the read refused")"
 	else
 		not_ok "entrants: $mode: the session's output and exit code" \
 			"rc $rc (want 7), output: $out" "want: $want" "$T/$mode.err"
@@ -124,22 +120,22 @@ for mode in detect prevent; do
 	n=$(events $mode '.class_uid == 1007 and .activity_id == 1 and .unmapped.attached == true and .unmapped.entered_from_outside == true and .unmapped.entered_at > 0' | wc -l)
 	m=$(events $mode '.class_uid == 1007 and .activity_id == 1 and .unmapped.entered_from_outside == true and (.process.cmd_line | startswith("/bin/bash -c sleep 0.5"))' | wc -l)
 	[ "$n" -ge 1 ] && [ "$m" -ge 1 ] &&
-		ok "$mode: the entered shell has a Launch, found running and marked entered" ||
+		ok "entrants: $mode: the entered shell has a Launch, found running and marked entered" ||
 		not_ok "entrants: $mode: the entered shell's Launch" "attached: $n, the shell's: $m" "$T/$mode.ev"
 	n=$(events $mode '.class_uid == 1007 and .activity_id == 1 and .unmapped.entered_from_outside == true and (.process.cmd_line == "cat /etc/shadow" or .process.cmd_line == "id -u" or .process.cmd_line == "tr a-z A-Z")' | wc -l)
-	[ "$n" = 3 ] && ok "$mode: each program the session runs has a Launch marked entered" ||
+	[ "$n" = 3 ] && ok "entrants: $mode: each program the session runs has a Launch marked entered" ||
 		not_ok "entrants: $mode: the session's programs' Launches" "found $n of 3" "$T/$mode.ev"
 	n=$(events $mode '.class_uid == 2004 and .finding_info.analytic.uid == "sensitive-file-read" and .unmapped.entered_from_outside == true' | wc -l)
-	[ "$n" = 1 ] && ok "$mode: the read of /etc/shadow is a Finding marked entered" ||
+	[ "$n" = 1 ] && ok "entrants: $mode: the read of /etc/shadow is a Finding marked entered" ||
 		not_ok "entrants: $mode: the read's Finding" "found $n" "$T/$mode.ev"
 	n=$(events $mode '.class_uid == 1007 and .activity_id == 2 and .unmapped.entered_from_outside == true and (.process.cmd_line | startswith("/bin/bash -c sleep 0.5")) and .exit_code == 7' | wc -l)
-	[ "$n" = 1 ] && ok "$mode: the shell's Terminate has its exit code" ||
+	[ "$n" = 1 ] && ok "entrants: $mode: the shell's Terminate has its exit code" ||
 		not_ok "entrants: $mode: the shell's Terminate" "found $n" "$T/$mode.ev"
 	n=$(events $mode '(.process.cmd_line == "sleep 1000") and .unmapped.entered_from_outside == true' | wc -l)
-	[ "$n" = 0 ] && ok "$mode: the application's own events are not marked entered" ||
+	[ "$n" = 0 ] && ok "entrants: $mode: the application's own events are not marked entered" ||
 		not_ok "entrants: $mode: the application's events" "$n marked entered" "$T/$mode.ev"
 	n=$(findings $mode terminal-shell-entered)
-	[ "$n" = 0 ] && ok "$mode: a shell without a terminal is no terminal-shell Finding" ||
+	[ "$n" = 0 ] && ok "entrants: $mode: a shell without a terminal is no terminal-shell Finding" ||
 		not_ok "entrants: $mode: terminal-shell-entered without a terminal" "found $n" "$T/$mode.ev"
 done
 
@@ -164,19 +160,19 @@ for mode in detect prevent; do
 	on_tty
 	stop_ns
 	if [ "$rc" = 5 ] && [ "$got" = "$tty_native" ]; then
-		ok "$mode: an interactive session on a terminal types and exits as natively"
+		ok "entrants: $mode: an interactive session on a terminal types and exits as natively"
 	else
 		not_ok "entrants: $mode: the interactive session" "rc $rc (want 5)" "got: $got" \
 			"natively: $tty_native" "$T/tty-$mode.err"
 	fi
 	n=$(findings "tty-$mode" terminal-shell-entered)
-	[ "$n" = 1 ] && ok "$mode: an interactive shell entered from outside is one terminal-shell Finding" ||
+	[ "$n" = 1 ] && ok "entrants: $mode: an interactive shell entered from outside is one terminal-shell Finding" ||
 		not_ok "entrants: $mode: terminal-shell-entered" "found $n (want 1)" "$T/tty-$mode.ev"
 	n=$(events "tty-$mode" '.class_uid == 2004 and .finding_info.analytic.uid == "terminal-shell-entered" and .finding_info.attacks[0].technique.uid == "T1609"' | wc -l)
-	[ "$n" = 1 ] && ok "$mode: the Finding names MITRE T1609 (Container Administration Command)" ||
+	[ "$n" = 1 ] && ok "entrants: $mode: the Finding names MITRE T1609 (Container Administration Command)" ||
 		not_ok "entrants: $mode: the Finding's technique" "$T/tty-$mode.ev"
 	n=$(findings "tty-$mode" shell-by-non-shell)
-	[ "$n" = 0 ] && ok "$mode: the entered shell is not also a shell-by-non-shell Finding" ||
+	[ "$n" = 0 ] && ok "entrants: $mode: the entered shell is not also a shell-by-non-shell Finding" ||
 		not_ok "entrants: $mode: shell-by-non-shell fired on the session" "found $n" "$T/tty-$mode.ev"
 done
 
@@ -192,7 +188,7 @@ done
 stop_ns
 case " ${lat[*]} " in
 *never*) not_ok "entrants: every entered shell is traced while it runs" "ms: ${lat[*]}" ;;
-*) ok "every entered shell is traced while it runs"
+*) ok "entrants: every entered shell is traced while it runs"
    echo "# ms from the shell's start to its attach, 10 sessions: ${lat[*]}" ;;
 esac
 
@@ -216,7 +212,7 @@ stop_ns
 n=$(findings threads sensitive-file-read)
 w=$(events threads ".class_uid == 1001 and (.file.path | startswith(\"$T/thread-\"))" | jq -r .file.path | sort -u | wc -l)
 if [ "$out" = "threads done" ] && [ "$n" = 4 ] && [ "$w" = 4 ]; then
-	ok "a multi-threaded entrant: each of 4 threads' file writes is seen, each read refused"
+	ok "entrants: a multi-threaded entrant: each of 4 threads' file writes is seen, each read refused"
 else
 	not_ok "entrants: a multi-threaded entrant" "output: $out" "Findings: $n (want 4)" \
 		"threads whose file write was seen: $w (want 4)" "$T/threads.err"
@@ -226,7 +222,7 @@ fi
 start_ns signals || exit 1
 enter 'sleep 0.5; kill -TERM $$; echo not reached'
 stop_ns
-[ "$rc" = 143 ] && [ -z "$out" ] && ok "a signal ends an entered shell as natively (exit 143)" ||
+[ "$rc" = 143 ] && [ -z "$out" ] && ok "entrants: a signal ends an entered shell as natively (exit 143)" ||
 	not_ok "entrants: a signal ends an entered shell" "rc $rc (want 143), output: $out"
 
 # Faster than discovery: a process that enters and exits at once may go
@@ -241,9 +237,9 @@ sleep 1.5
 alive=$(pgrep -P "$target" -x sleep | wc -l)
 stop_ns
 n=$(findings fast sensitive-file-read)
-[ "$n" = 1 ] && ok "the child a fast entrant leaves behind is found and traced" ||
+[ "$n" = 1 ] && ok "entrants: the child a fast entrant leaves behind is found and traced" ||
 	not_ok "entrants: the orphan of a fast entrant" "Findings: $n (want 1)" "$T/fast.ev"
-[ "$alive" = 1 ] && ok "20 entrants faster than discovery leave the application running" ||
+[ "$alive" = 1 ] && ok "entrants: 20 entrants faster than discovery leave the application running" ||
 	not_ok "entrants: fast entrants" "application processes: $alive" "$T/fast.err"
 
 # falcon-sensor status, through the same door as ECS Exec: before and after
@@ -290,7 +286,7 @@ still=$out
 stop_ns
 if [ "$before_rc" = 0 ] && [ "$after_rc" = 0 ] &&
 	jq -e '.mode == "prevent" and .rules > 20 and .pid == 1 and .events.dropped == 0 and .sink.kind == "file" and .sink.state == "ok" and .peak_rss_kib > 0 and .processes.watching_entrants' <<<"$before" >/dev/null; then
-	ok "status --json: version, pid, mode, rules, events, sink and peak RSS"
+	ok "entrants: status --json: version, pid, mode, rules, events, sink and peak RSS"
 else
 	not_ok "entrants: status --json" "rc $before_rc: $before" "$T/status.err"
 fi
@@ -301,24 +297,24 @@ ea=$(jq .processes.entered <<<"$after")
 wb=$(jq .events.written <<<"$before")
 wa=$(jq .events.written <<<"$after")
 if [ "$a" = $((b + 1)) ] && [ "$ea" -gt "$eb" ] && [ "$wa" -gt "$wb" ]; then
-	ok "status after a session: its Finding counted by rule, its processes as entered, more events"
+	ok "entrants: status after a session: its Finding counted by rule, its processes as entered, more events"
 else
 	not_ok "entrants: status before and after" "sensitive-file-read $b -> $a" \
 		"entered $eb -> $ea" "events $wb -> $wa"
 fi
 case $text in
 *"mode prevent"*"Findings:"*"sensitive-file-read"*) [ "$text_rc" = 0 ] &&
-	ok "status: one screen of text" || not_ok "entrants: status text" "rc $text_rc" ;;
+	ok "entrants: status: one screen of text" || not_ok "entrants: status text" "rc $text_rc" ;;
 *) not_ok "entrants: status text" "$text" ;;
 esac
 if [ "$app_try" = taken ] && jq -e .version <<<"$still" >/dev/null; then
-	ok "the application writes to the status socket and cannot bind its name; the sensor answers on"
+	ok "entrants: the application writes to the status socket and cannot bind its name; the sensor answers on"
 else
 	not_ok "entrants: the status channel from the application" "app: $app_try" "after: $still"
 fi
 n=$(events status '.class_uid == 2004 and .finding_info.analytic.uid == "exec-from-tmp"' | wc -l)
 if [ "$before_rc" = 0 ] && [ "$copy_rc" = 126 ] && [ "$n" = 1 ]; then
-	ok "status run by a session from the sensor's own file below /var/tmp meets no rule; a copy of it is refused (prevent)"
+	ok "entrants: status run by a session from the sensor's own file below /var/tmp meets no rule; a copy of it is refused (prevent)"
 else
 	not_ok "entrants: the sensor's own program" "status rc $before_rc, the copy's rc $copy_rc (want 126)" \
 		"exec-from-tmp Findings: $n (want 1, the copy's)" "$T/status.ev"
@@ -326,11 +322,11 @@ fi
 "$SENSOR" status >/dev/null 2>"$T/nostatus.err"
 rc=$?
 [ $rc = 107 ] && grep -q "no sensor answers in this container" "$T/nostatus.err" &&
-	ok "status where no sensor runs: exit 107 and why" ||
+	ok "entrants: status where no sensor runs: exit 107 and why" ||
 	not_ok "entrants: status without a sensor" "rc $rc (want 107)" "$T/nostatus.err"
 "$SENSOR" status --yaml >/dev/null 2>"$T/badopt.err"
 rc=$?
-[ $rc = 100 ] && grep -q -- '--json' "$T/badopt.err" && ok "status with an unknown option: exit 100, names --json" ||
+[ $rc = 100 ] && grep -q -- '--json' "$T/badopt.err" && ok "entrants: status with an unknown option: exit 100, names --json" ||
 	not_ok "entrants: status --yaml" "rc $rc" "$T/badopt.err"
 
 # ECS Exec's agent, which cannot run here: a fixture stands in for its
@@ -348,7 +344,7 @@ n=$(events agent '.class_uid == 1007 and .activity_id == 1 and .unmapped.entered
 m=$(events agent '.class_uid == 2004 and .finding_info.analytic.uid == "sensitive-file-read" and .unmapped.entered_via == "ecs-exec"' | wc -l)
 w=$(events agent '.class_uid == 2004 and .evidences[0].process.name == "ssm-session-worker"' | wc -l)
 if [ "$rc" = 0 ] && [ "$out" = done ] && [ "$n" -ge 1 ] && [ "$m" = 1 ] && [ "$w" = 0 ]; then
-	ok "ECS Exec's session worker (a fixture): its session is marked entered_via ecs-exec, the worker raises no Finding"
+	ok "entrants: ECS Exec's session worker (a fixture): its session is marked entered_via ecs-exec, the worker raises no Finding"
 else
 	not_ok "entrants: the ECS Exec agent" "rc $rc, output: $out" "worker Launches: $n" \
 		"read Findings via ecs-exec: $m (want 1)" "Findings of the worker itself: $w (want 0)" \
@@ -360,7 +356,7 @@ start_ns off --entrants=off || exit 1
 enter "$SESSION"
 stop_ns
 n=$(events off '.unmapped.entered_from_outside == true' | wc -l)
-[ "$rc" = 7 ] && [ "$n" = 0 ] && ok "--entrants=off: the session runs untraced (what the watch adds)" ||
+[ "$rc" = 7 ] && [ "$n" = 0 ] && ok "entrants: --entrants=off: the session runs untraced (what the watch adds)" ||
 	not_ok "entrants: --entrants=off" "rc $rc, entered events: $n" "$T/off.ev"
 
 exit $failed

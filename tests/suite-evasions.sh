@@ -38,28 +38,26 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 BUILD=${BUILD:-build}
 TABLE=tests/evasions/cases.tsv
+# shellcheck source=tests/runtime/lib.sh
+. tests/runtime/lib.sh
 
 if [ "$(id -u)" != 0 ]; then
-	echo "ok - evasions # SKIP not root (the attacks read /etc/shadow, write below /etc and /usr/local/bin, and unshare)"
+	skip "evasions" "not root (the attacks read /etc/shadow, write below /etc and /usr/local/bin, and unshare)"
 	exit 0
 fi
 SENSOR=$BUILD/payload/falcon-sensor
 if [ ! -x "$SENSOR" ]; then
-	echo "not ok - evasions: $SENSOR is not built (run make $SENSOR)"
-	exit 1
+	bail_out "evasions: $SENSOR is not built (run make $SENSOR)"
 fi
 SENSOR=$(cd "$(dirname "$SENSOR")" && pwd)/falcon-sensor
 for tool in unshare catatonit timeout python3; do
 	if ! command -v "$tool" >/dev/null; then
-		echo "not ok - evasions: $tool is not installed"
-		exit 1
+		bail_out "evasions: $tool is not installed"
 	fi
 done
 
-# shellcheck source=tests/runtime/lib.sh
-. tests/runtime/lib.sh
-runtime_scratch evasions || { echo "not ok - evasions: cannot make a directory in /tmp"; exit 1; }
-B=$(scratch_outside_tmp evasions-bin) || { echo "not ok - evasions: no directory outside /tmp"; exit 1; }
+runtime_scratch evasions || bail_out "evasions: cannot make a directory in /tmp"
+B=$(scratch_outside_tmp evasions-bin) || bail_out "evasions: no directory outside /tmp"
 # The real files the attacks write: unique names, removed whatever happens.
 SYS_ETC=/etc/falcon-ev-$$
 SYS_BIN=/usr/local/bin/falcon-ev-$$
@@ -88,9 +86,7 @@ PORT_OK=3339
 TOKEN=ev-$$-$RANDOM$RANDOM
 
 if ! ${CC:-cc} -O1 -Wall -Wextra -Werror -D_GNU_SOURCE -pthread -o "$B/evasion" tests/sensor/evasion.c 2>"$T/cc.err"; then
-	echo "not ok - evasions: cannot build tests/sensor/evasion.c"
-	diag "$T/cc.err"
-	exit 1
+	bail_out "evasions: cannot build tests/sensor/evasion.c" "$T/cc.err"
 fi
 EVASION=$B/evasion
 
@@ -110,9 +106,7 @@ printf '#!/bin/sh\n: >"$EV_MARK"\n' >"$PRE/mark.sh"
 chmod 755 "$PRE/mark.sh"
 printf '#include <unistd.h>\n__attribute__((constructor)) static void p(void) { write(1, "PRELOADED\\n", 10); }\n' >"$T/preload.c"
 if ! ${CC:-cc} -shared -fPIC -o "$PRE/preload.so" "$T/preload.c" 2>"$T/cc.err"; then
-	echo "not ok - evasions: cannot build the LD_PRELOAD library"
-	diag "$T/cc.err"
-	exit 1
+	bail_out "evasions: cannot build the LD_PRELOAD library" "$T/cc.err"
 fi
 
 # The loopback listener: echoes TCP and UDP on the pool port and the benign one.
@@ -123,9 +117,7 @@ echo_pid=$!
 jobs_to_kill+=("$echo_pid")
 for _ in $(seq 50); do [ -e "$T/echo.ready" ] && break; sleep 0.1; done
 if [ ! -e "$T/echo.ready" ]; then
-	echo "not ok - evasions: the echo listener did not start on 127.0.0.1:$PORT and :$PORT_OK"
-	diag "$T/echo.err"
-	exit 1
+	bail_out "evasions: the echo listener did not start on 127.0.0.1:$PORT and :$PORT_OK" "$T/echo.err"
 fi
 
 # ---------------------------------------------------------------------------
@@ -257,7 +249,7 @@ sensed() {
 	if [ -z "$problems" ]; then
 		ok "$id: $mode: Findings $want_f, effect $want_e"
 	else
-		notok "$id: $mode: ${problems#; }"
+		not_ok "$id: $mode: ${problems#; }"
 		show "$name"
 	fi
 }
@@ -269,7 +261,7 @@ while IFS=$'\t' read -r -a row; do
 	[ ${#row[@]} -gt 0 ] || continue
 	case ${row[0]} in '#'* | '') continue ;; esac
 	if [ ${#row[@]} -lt 9 ]; then
-		notok "$TABLE: a row with fewer than 9 columns: ${row[*]}"
+		not_ok "$TABLE: a row with fewer than 9 columns: ${row[*]}"
 		continue
 	fi
 	id=${row[0]} class=${row[1]} layout=${row[2]} want_f=${row[3]}
@@ -280,16 +272,16 @@ while IFS=$'\t' read -r -a row; do
 	for a in "${row[@]:8}"; do args+=("$(subst "$a")"); done
 	case $status in
 	gap:*)
-		ok "$id # SKIP gap: ${status#gap:}"
+		skip "$id" "gap: ${status#gap:}"
 		continue ;;
 	closed) ;;
 	*)
-		notok "$id: status $status is not closed or gap:REASON"
+		not_ok "$id: status $status is not closed or gap:REASON"
 		continue ;;
 	esac
 	run "$id.native" "$layout" native - "${args[@]}"
 	if [ "$(cat "$T/$id.native.effect")" != yes ]; then
-		ok "$id # SKIP this machine cannot do ${args[0]} natively ($(why "$id.native"))"
+		skip "$id" "this machine cannot do ${args[0]} natively ($(why "$id.native"))"
 		continue
 	fi
 	run "$id.detect" "$layout" detect "$opts" "${args[@]}"
@@ -305,6 +297,6 @@ left=$(ls -d "$SYS_ETC"* "$SYS_BIN"* "$SYS_LOG"* 2>/dev/null)
 if [ -z "$left" ]; then
 	ok "evasions: $cases cases, nothing left below /etc, /usr/local/bin, /var/log"
 else
-	notok "evasions: files left behind: $left"
+	not_ok "evasions: files left behind: $left"
 fi
 exit "$failed"

@@ -36,40 +36,32 @@ mkdir -p "$OUT" "$SPEC"
 failed=0
 SUITE_T0=$EPOCHREALTIME
 
-ok() { echo "ok - exec: $1"; }
-
-bail() {
-	not_ok "exec: $1" "${@:2}"
-	echo "# the remaining exec tests cannot run"
-	exit 1
-}
-
 # ============================================================ setup
 
 e2e_phase prerequisites
 if ! need=$(e2e_missing_packages); then
-	bail "prerequisites are installed" "missing: $need (apt-get install $need)"
+	bail_out "exec: prerequisites are missing" "missing: $need (apt-get install $need)"
 fi
 command -v script > /dev/null ||
-	bail "prerequisites are installed" "missing: script (apt-get install bsdutils)"
-[ "$(id -u)" = 0 ] || bail "the tests run as root" "rootful podman is needed"
+	bail_out "exec: prerequisites are missing" "missing: script (apt-get install bsdutils)"
+[ "$(id -u)" = 0 ] || bail_out "exec: the tests must run as root" "rootful podman is needed"
 e2e_podman_setup
 
 e2e_phase images
-how=$(e2e_base_image) || bail "base image $E2E_BASE" "$E2E_WORK/debootstrap.log"
-e2e_registry_start || bail "a registry on a loopback port" "$E2E_WORK/registry.log"
+how=$(e2e_base_image) || bail_out "exec: cannot make the base image $E2E_BASE" "$E2E_WORK/debootstrap.log"
+e2e_registry_start || bail_out "exec: no registry on a loopback port" "$E2E_WORK/registry.log"
 if ! e2e_build_falcon_image; then
 	tail -n 40 "$E2E_WORK/build-falcon.log" > "$E2E_WORK/build-falcon.tail"
-	bail "falcon-container image builds from the Dockerfile" "$E2E_WORK/build-falcon.tail"
+	bail_out "exec: the falcon-container image does not build from the Dockerfile" "$E2E_WORK/build-falcon.tail"
 fi
-e2e_build_attack_image || bail "attack image builds" "$E2E_WORK/build-attack.log"
+e2e_build_attack_image || bail_out "exec: the attack image does not build" "$E2E_WORK/build-attack.log"
 for img in falcon-container attack; do
-	e2e_push "$img" || bail "push $img to $E2E_REG" "$E2E_WORK/push-$img.log"
+	e2e_push "$img" || bail_out "exec: cannot push $img to $E2E_REG" "$E2E_WORK/push-$img.log"
 done
 FALCON_IMAGE=$E2E_REG/falcon-container:$E2E_TAG
 pm pull --quiet --tls-verify=false "$FALCON_IMAGE" > /dev/null ||
-	bail "pull $FALCON_IMAGE from $E2E_REG"
-ok "falcon-container and attack images built (base image $how) and pushed to $E2E_REG"
+	bail_out "exec: cannot pull $FALCON_IMAGE from $E2E_REG"
+echo "# falcon-container and attack images built (base image $how) and pushed to $E2E_REG"
 
 # ------------------------------------------------------------ patching
 
@@ -82,7 +74,7 @@ e2e_phase patch
 sed -e "s|@REG@|$E2E_REG|g" -e "s|@TAG@|$E2E_TAG|g" "$A/attack.json" |
 	jq '.containerDefinitions[0] |= (.entryPoint = ["/bin/sleep"] | .command = ["3600"]
 		| del(.linuxParameters))' \
-	> "$SPEC/u.json" || bail "the task definition" "$A/attack.json"
+	> "$SPEC/u.json" || bail_out "exec: cannot make the task definition" "$A/attack.json"
 # patch ID [PATCHER-FLAGS...]: the patcher run from the image, as the
 # product guide does (suite-attacks.sh's way).
 patch() {
@@ -92,11 +84,11 @@ patch() {
 		-cid "$E2E_CID" -image "$FALCON_IMAGE" -ecs-spec-file /var/run/spec/u.json "$@" \
 		> "$SPEC/$id.json" 2> "$SPEC/$id.patch.err"
 }
-patch d || bail "the patcher patches the task" "$SPEC/d.patch.err"
-patch p -falconctl-opts "--mode=prevent" || bail "the patcher patches the task for prevent mode" \
+patch d || bail_out "exec: the patcher does not patch the task" "$SPEC/d.patch.err"
+patch p -falconctl-opts "--mode=prevent" || bail_out "exec: the patcher does not patch the task for prevent mode" \
 	"$SPEC/p.patch.err"
 jq '.containerDefinitions[0].linuxParameters.initProcessEnabled = true' "$SPEC/p.json" \
-	> "$SPEC/i.json" || bail "the initProcessEnabled task" "$SPEC/p.json"
+	> "$SPEC/i.json" || bail_out "exec: cannot make the initProcessEnabled task" "$SPEC/p.json"
 
 # ------------------------------------------------------------ the task
 
@@ -169,7 +161,7 @@ events() {
 # ============================================================ unpatched
 
 e2e_phase unpatched
-start u || bail "the unpatched task runs" "$OUT/u/ecs-run.err"
+start u || bail_out "exec: the unpatched task does not run" "$OUT/u/ecs-run.err"
 exec_session
 u_out=$out u_rc=$rc
 tty_session
@@ -178,18 +170,18 @@ pm exec "$CTR" "$STATUS" status > "$E2E_WORK/u-status.out" 2>&1
 u_status=$?
 stop u
 if [ "$u_rc" = 7 ] && [ "$u_out" = "$(printf 'read\n0')" ]; then
-	ok "unpatched: podman exec's session reads /etc/shadow and exits 7"
+	ok "exec: unpatched: podman exec's session reads /etc/shadow and exits 7"
 else
 	not_ok "exec: unpatched: podman exec's session" "rc $u_rc, output: $u_out"
 fi
 # The shell's banner stays in: it is the same in every run.
 if [ "$u_rc_tty" = 5 ] && [[ $u_got == *$'\nnested\n0' ]]; then
-	ok "unpatched: podman exec -it's interactive session types and exits 5"
+	ok "exec: unpatched: podman exec -it's interactive session types and exits 5"
 else
 	not_ok "exec: unpatched: podman exec -it's session" "rc $u_rc_tty, terminal: $u_got" \
 		"$E2E_WORK/tty.out"
 fi
-[ "$u_status" != 0 ] && ok "unpatched: no falcon-sensor status (exit $u_status)" ||
+[ "$u_status" != 0 ] && ok "exec: unpatched: no falcon-sensor status (exit $u_status)" ||
 	not_ok "exec: unpatched: falcon-sensor status answers where no sensor runs" \
 		"$E2E_WORK/u-status.out"
 
@@ -220,13 +212,13 @@ for mode in detect prevent; do
 	want=$u_out
 	[ $mode = prevent ] && want=$(printf 'refused\n0')
 	if [ "$rc" = 7 ] && [ "$out" = "$want" ]; then
-		ok "$mode: podman exec's session prints and exits as unpatched$([ $mode = prevent ] && echo ", the read refused")"
+		ok "exec: $mode: podman exec's session prints and exits as unpatched$([ $mode = prevent ] && echo ", the read refused")"
 	else
 		not_ok "exec: $mode: podman exec's session" "rc $rc (want 7), output: $out" \
 			"want: $want"
 	fi
 	if [ "$rc_tty" = "$u_rc_tty" ] && [ "$got" = "$u_got" ]; then
-		ok "$mode: podman exec -it's interactive session types and exits as unpatched"
+		ok "exec: $mode: podman exec -it's interactive session types and exits as unpatched"
 	else
 		not_ok "exec: $mode: podman exec -it's session" "rc $rc_tty (want $u_rc_tty)" \
 			"terminal: $got" "unpatched: $u_got" "$E2E_WORK/tty.out"
@@ -236,11 +228,11 @@ for mode in detect prevent; do
 	n=$(events "$id" '.class_uid == 1007 and .activity_id == 1 and .unmapped.entered_from_outside == true and .unmapped.entered_at > 0 and (.process.cmd_line | startswith("/bin/sh -c sleep 0.5"))')
 	a=$(events "$id" '.class_uid == 1007 and .activity_id == 1 and .unmapped.entered_from_outside == true and .unmapped.attached == true')
 	[ "$n" -ge 1 ] && [ "$a" -ge 1 ] &&
-		ok "$mode: the session's shell has a Launch marked entered; entrants found running have attached Launches" ||
+		ok "exec: $mode: the session's shell has a Launch marked entered; entrants found running have attached Launches" ||
 		not_ok "exec: $mode: the session's Launches" "the shell's: $n, attached: $a" \
 			"$OUT/$id/events"
 	n=$(events "$id" '.class_uid == 2004 and .finding_info.analytic.uid == "sensitive-file-read" and .unmapped.entered_from_outside == true')
-	[ "$n" = 1 ] && ok "$mode: the read of /etc/shadow is a sensitive-file-read Finding marked entered" ||
+	[ "$n" = 1 ] && ok "exec: $mode: the read of /etc/shadow is a sensitive-file-read Finding marked entered" ||
 		not_ok "exec: $mode: the read's Finding" "found $n (want 1)" "$OUT/$id/events"
 	# The two sessions told apart by unmapped.entered_at, the time each
 	# entered: the one without a terminal is the one that read the file.
@@ -248,17 +240,17 @@ for mode in detect prevent; do
 	tse='.class_uid == 2004 and .finding_info.analytic.uid == "terminal-shell-entered"'
 	n=$(events "$id" "$tse and .unmapped.entered_at == ${at:-0}")
 	[ -n "$at" ] && [ "$n" = 0 ] &&
-		ok "$mode: no terminal-shell-entered Finding for the session without a terminal" ||
+		ok "exec: $mode: no terminal-shell-entered Finding for the session without a terminal" ||
 		not_ok "exec: $mode: terminal-shell-entered without a terminal" \
 			"found $n for the session entered at ${at:-?}" "$OUT/$id/events"
 	n=$(events "$id" "$tse and .unmapped.entered_from_outside == true")
 	t=$(events "$id" "$tse and .unmapped.entered_from_outside == true and .unmapped.argv == [\"/bin/sh\"] and .finding_info.attacks[0].technique.uid == \"T1609\"")
 	[ "$n" = 1 ] && [ "$t" = 1 ] &&
-		ok "$mode: exactly one terminal-shell-entered Finding (T1609), for the -it session's /bin/sh" ||
+		ok "exec: $mode: exactly one terminal-shell-entered Finding (T1609), for the -it session's /bin/sh" ||
 		not_ok "exec: $mode: terminal-shell-entered" "found $n (want 1), naming /bin/sh and T1609: $t" \
 			"$OUT/$id/events"
 	n=$(events "$id" '(.process.cmd_line == "sleep 3600" or .process.cmd_line == "/bin/sleep 3600") and .unmapped.entered_from_outside == true')
-	[ "$n" = 0 ] && ok "$mode: the application's own events are not marked entered" ||
+	[ "$n" = 0 ] && ok "exec: $mode: the application's own events are not marked entered" ||
 		not_ok "exec: $mode: the application's events" "$n marked entered" "$OUT/$id/events"
 
 	# status, through the same door: the sensor's own binary is below
@@ -266,12 +258,12 @@ for mode in detect prevent; do
 	# own init, which joins the container for each exec, is left to the
 	# runtime and makes no Finding either.
 	n=$(events "$id" '.class_uid == 2004 and (.finding_info.analytic.uid == "exec-from-tmp" or .finding_info.analytic.uid == "integrity-seccomp-listener")')
-	[ "$n" = 0 ] && ok "$mode: neither falcon-sensor status nor runc's init is a Finding" ||
+	[ "$n" = 0 ] && ok "exec: $mode: neither falcon-sensor status nor runc's init is a Finding" ||
 		not_ok "exec: $mode: Findings of the runtime or of status" "found $n" "$OUT/$id/events"
 	if [ "$before_rc" = 0 ] && [ "$after_rc" = 0 ] &&
 		jq -e --arg m "$mode" '.mode == $m and .processes.watching_entrants' <<< "$before" > /dev/null &&
 		jq -e . <<< "$after" > /dev/null; then
-		ok "$mode: podman exec falcon-sensor status --json answers valid JSON, mode $mode, watching entrants"
+		ok "exec: $mode: podman exec falcon-sensor status --json answers valid JSON, mode $mode, watching entrants"
 	else
 		not_ok "exec: $mode: status --json" "before: rc $before_rc: $before" \
 			"after: rc $after_rc: $after" "$E2E_WORK/status.err"
@@ -281,7 +273,7 @@ for mode in detect prevent; do
 	eb=$(jq '.processes.entered' <<< "$before" 2> /dev/null)
 	ea=$(jq '.processes.entered' <<< "$after" 2> /dev/null)
 	if [ -n "$a" ] && [ "$a" = $((b + 1)) ] && [ -n "$ea" ] && [ "$ea" -gt "$eb" ]; then
-		ok "$mode: status after the session: entered $eb -> $ea, sensitive-file-read $b -> $a"
+		ok "exec: $mode: status after the session: entered $eb -> $ea, sensitive-file-read $b -> $a"
 	else
 		not_ok "exec: $mode: status before and after the session" \
 			"entered $eb -> $ea" "sensitive-file-read $b -> $a (want one more)"
@@ -293,13 +285,13 @@ done
 # initProcessEnabled: catatonit is PID 1, the sensor its child; a session's
 # read is judged there too (and does not wait on the guard's lease).
 e2e_phase init
-start i || bail "the initProcessEnabled task runs" "$OUT/i/ecs-run.err"
+start i || bail_out "exec: the initProcessEnabled task does not run" "$OUT/i/ecs-run.err"
 out=$(timeout 20 podman --runtime runc exec "$CTR" /bin/sh -c "$SESSION" 2>&1 < /dev/null)
 rc=$?
 stop i
 n=$(events i '.class_uid == 2004 and .finding_info.analytic.uid == "sensitive-file-read" and .unmapped.entered_from_outside == true')
 if [ "$rc" = 7 ] && [ "$out" = "$(printf 'refused\n0')" ] && [ "$n" = 1 ]; then
-	ok "initProcessEnabled (catatonit as PID 1): the session is traced, its read refused"
+	ok "exec: initProcessEnabled (catatonit as PID 1): the session is traced, its read refused"
 else
 	not_ok "exec: initProcessEnabled" "rc $rc (want 7), output: $out" "Findings: $n" \
 		"$OUT/i/events"

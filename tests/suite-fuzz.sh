@@ -9,6 +9,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 BUILD=${BUILD:-build}
 FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+. tests/lib/tap.sh
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 # The fuzz build lets UBSan recover; this makes its reports crashes.
@@ -25,14 +26,12 @@ for src in tests/fuzz/fuzz_*.c; do
 	name=$(basename "$src" .c)
 	bin=$BUILD/fuzz/$name
 	if [ ! -x "$bin" ]; then
-		echo "not ok - fuzz $name: $bin is not built (run make check)"
-		failed=1
+		not_ok "fuzz $name: $bin is not built (run make check)"
 		continue
 	fi
 	seeds=tests/fuzz/corpus/$name
 	if [ ! -d "$seeds" ] || [ -z "$(ls -A "$seeds")" ]; then
-		echo "not ok - fuzz $name: no seed corpus in $seeds"
-		failed=1
+		not_ok "fuzz $name: no seed corpus in $seeds"
 		continue
 	fi
 	mkdir -p "$work/$name"
@@ -45,12 +44,11 @@ for src in tests/fuzz/fuzz_*.c; do
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 	speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
 	if [ "$rc" -eq 0 ]; then
-		echo "ok - fuzz $name: ${runs:-?} runs in ${FUZZ_SECONDS} s (${speed:-?}/s), no finding"
+		ok "fuzz $name: ${runs:-?} runs in ${FUZZ_SECONDS} s (${speed:-?}/s), no finding"
 		continue
 	fi
-	failed=1
 	input=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)
-	echo "not ok - fuzz $name: exited $rc; input: ${input:-none written}"
+	not_ok "fuzz $name: exited $rc; input: ${input:-none written}"
 	grep -E 'ERROR|runtime error|SUMMARY|==[0-9]+==|^    #[0-9]|refused|differ|changed' "$log" |
 		head -n 40 | sed 's/^/#   /'
 	[ -n "$input" ] && echo "# reproduce: $bin $input"

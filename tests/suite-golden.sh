@@ -141,12 +141,12 @@ for dir in tests/golden/*/; do
 		fi
 		run_patcher "$bin" "$dir" "$input" "$tmp"
 		check_run "$name" "$dir" "$tmp" "$variant" 1 &&
-			echo "ok - golden $name ($variant)"
+			ok "golden $name ($variant)"
 		[ -f "$dir/out.json" ] || continue
 		# Patching the patched definition again must change nothing.
 		run_patcher "$bin" "$dir" "$dir/out.json" "$tmp"
 		check_run "$name" "$dir" "$tmp" "$variant" 0 &&
-			echo "ok - golden $name re-patch is identical ($variant)"
+			ok "golden $name re-patch is identical ($variant)"
 	done
 done
 if [ "$cases" -eq 0 ]; then

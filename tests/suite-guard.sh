@@ -16,11 +16,8 @@ CID=0123456789ABCDEF0123456789ABCDEF-12
 . tests/lib/tap.sh
 failed=0
 
-ok() { echo "ok - guard: $1"; }
-
 if [ ! -x "$SENSOR" ]; then
-	not_ok "guard: the sensor is built ($SENSOR)" "make all"
-	exit 1
+	bail_out "guard: the sensor is not built ($SENSOR)" "make all"
 fi
 # Not under /tmp: the built-in rules judge programs run from there.
 T=$(mktemp -d /var/tmp/fc-guard.XXXXXX)
@@ -59,7 +56,7 @@ expect() {
 	got=$(tr '\n' ' ' <"$T/$name.out")
 	n=$(findings "$name")
 	if [ "$got" = "$want" ] && [ "$n" = "$nf" ]; then
-		ok "$what ($mode)"
+		ok "guard: $what ($mode)"
 	else
 		not_ok "guard: $what ($mode)" "output: $got (want: $want)" \
 			"secret-read Findings: $n (want $nf)" "$T/$name.err"
@@ -136,7 +133,7 @@ if timeout 30 cat "$D/secret" >/dev/null 2>&1; then r=read; else r=failed; fi
 took=$(( $(date +%s) - t0 ))
 wait $sp
 if [ $r = read ] && [ $took -lt 10 ]; then
-	ok "an untraced reader of a guarded file reads it without waiting for the lease to time out (${took} s)"
+	ok "guard: an untraced reader of a guarded file reads it without waiting for the lease to time out (${took} s)"
 else
 	not_ok "guard: an untraced reader of a guarded file" "$r after $took s (the lease-break-time is 45 s)" \
 		"$T/untraced.err"
@@ -150,7 +147,7 @@ expect fallback-p prevent "refused " 1 "a file open elsewhere at start: every op
 if grep -q "every open is stopped instead" "$T/fallback-p.err" ||
    "$SENSOR" --cid="$CID" --trace=info --rules="$T/rules.json" -- /bin/true true 2>&1 |
 	grep -q "every open is stopped instead"; then
-	ok "the fallback says why"
+	ok "guard: the fallback says why"
 else
 	not_ok "guard: the fallback says why" "$T/fallback-p.err"
 fi

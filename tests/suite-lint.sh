@@ -16,10 +16,9 @@ trap 'rm -rf "$work"' EXIT
 
 # make lint: both tools, as the Makefile runs them.
 if ! command -v cppcheck > /dev/null || ! command -v clang-tidy > /dev/null; then
-	echo "not ok - make lint: cppcheck or clang-tidy is not installed"
-	failed=1
+	not_ok "make lint: cppcheck or clang-tidy is not installed"
 elif make --no-print-directory lint > "$work/lint" 2>&1; then
-	echo "ok - make lint: cppcheck and clang-tidy find nothing"
+	ok "make lint: cppcheck and clang-tidy find nothing"
 else
 	grep -E 'warning:|error:|\(error\)|\(warning\)' "$work/lint" | sort -u > "$work/findings"
 	not_ok "make lint: $(wc -l < "$work/findings") findings" "$work/findings"
@@ -27,12 +26,10 @@ fi
 
 patcher=$BUILD/falcon-patcher
 if ! command -v valgrind > /dev/null; then
-	echo "not ok - valgrind: not installed"
-	exit 1
+	bail_out "valgrind: not installed"
 fi
 if [ ! -x "$patcher" ]; then
-	echo "not ok - valgrind: $patcher is not built (run make)"
-	exit 1
+	bail_out "valgrind: $patcher is not built (run make)"
 fi
 
 CID=0123456789ABCDEF0123456789ABCDEF-12
@@ -67,7 +64,7 @@ vg() {
 	elif [ "$rc" -ne "$want" ]; then
 		not_ok "valgrind: $name: exit $rc, expected $want" "$work/err"
 	else
-		echo "ok - valgrind: $name (exit $rc, no errors, no leaks)"
+		ok "valgrind: $name (exit $rc, no errors, no leaks)"
 	fi
 }
 

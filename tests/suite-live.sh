@@ -31,20 +31,17 @@ trap 'exit 1' INT TERM HUP
 
 for tool in aws moto_server jq python3; do
 	if ! command -v "$tool" > /dev/null; then
-		not_ok "live: $tool is not installed"
-		exit 1
+		bail_out "live: $tool is not installed"
 	fi
 done
 for bin in "$BUILD/falcon-patcher" "$BUILD/asan/falcon-patcher"; do
 	if [ ! -x "$bin" ]; then
-		not_ok "live: $bin is not built (make all $BUILD/asan/falcon-patcher)"
-		exit 1
+		bail_out "live: $bin is not built (make all $BUILD/asan/falcon-patcher)"
 	fi
 done
 if ! launcher=$(layout_value FC_LAUNCHER) || ! init=$(layout_value FC_INIT_CONTAINER) ||
 	! volume=$(layout_value FC_VOLUME); then
-	not_ok "live: could not read the names from common/layout.h"
-	exit 1
+	bail_out "live: could not read the names from common/layout.h"
 fi
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
@@ -112,8 +109,7 @@ for _ in 1 2 3; do
 	wait "$moto_pid" 2> /dev/null
 done
 if [ -z "$port" ]; then
-	not_ok "live: moto_server did not start on loopback" "$work/moto.log"
-	exit 1
+	bail_out "live: moto_server did not start on loopback" "$work/moto.log"
 fi
 moto=http://127.0.0.1:$port
 
@@ -136,8 +132,7 @@ creds_pid=$!
 pids+=("$creds_pid")
 if ! pport=$(wait_port_file "$work/proxy.port" "$proxy_pid") ||
 	! cport=$(wait_port_file "$work/creds.port" "$creds_pid"); then
-	not_ok "live: the fixtures did not start" "$work/proxy.err" "$work/creds.err"
-	exit 1
+	bail_out "live: the fixtures did not start" "$work/proxy.err" "$work/creds.err"
 fi
 proxy=http://127.0.0.1:$pport
 echo "# moto $moto, signing proxy $proxy, credentials fixture :$cport"
@@ -171,8 +166,7 @@ TAGS='[{"key":"team","value":"payments"},{"key":"env","value":"prod"}]'
 if ! define live-web /docker-entrypoint.sh "$TAGS" || ! define live-web nginx "$TAGS" ||
 	! define live-api /usr/bin/api || ! define live-worker /usr/bin/worker ||
 	! define other-batch /usr/bin/batch; then
-	not_ok "live: could not register the starting definitions in moto"
-	exit 1
+	bail_out "live: could not register the starting definitions in moto"
 fi
 
 # run NAME BIN ARGS...: the patcher through the signing proxy, with
@@ -225,7 +219,7 @@ cases() {
 	elif [ "$(revisions live-web)" != "$before" ]; then
 		not_ok "live$tag: dry run registered nothing" "revisions $before -> $(revisions live-web)"
 	else
-		echo "ok - live$tag: dry run prints one patched definition per line and registers nothing"
+		ok "live$tag: dry run prints one patched definition per line and registers nothing"
 	fi
 }
 
@@ -245,7 +239,7 @@ else
 	if [ "${web##*:}" != 3 ] || [ "${api##*:}" != 2 ] || [ -n "$p1$p2" ]; then
 		not_ok "live: the new revisions carry the patch and the tags" "$web $api" "$p1" "$p2"
 	else
-		echo "ok - live: -register made $web and $api, patched, tags kept"
+		ok "live: -register made $web and $api, patched, tags kept"
 	fi
 fi
 
@@ -255,7 +249,7 @@ if [ "$(rc again)" != 0 ] || [ "$(revisions live-web)" != 3 ] ||
 unchanged ${api:-?}" ] || ! grep -q 'already patched with these options; registered nothing' "$work/again.err"; then
 	not_ok "live: a second run registers nothing and says so" "$work/again.out" "$work/again.err"
 else
-	echo "ok - live: a second run registers nothing and prints \"unchanged ARN\""
+	ok "live: a second run registers nothing and prints \"unchanged ARN\""
 fi
 
 run opts "$bin" -register -ecs-task-definition live-web -falconctl-opts --trace=info
@@ -263,7 +257,7 @@ if [ "$(rc opts)" != 0 ] || [ "$(revisions live-web)" != 4 ] ||
 	[ "$(awsc ecs describe-task-definition --task-definition live-web | jq -r '.taskDefinition.containerDefinitions[] | select(.name == "app") | .environment[] | select(.name == "FALCONCTL_OPTS") | .value')" != "--cid=$CID --trace=info" ]; then
 	not_ok "live: changed options register a new revision" "$work/opts.out" "$work/opts.err"
 else
-	echo "ok - live: changed options register a new revision"
+	ok "live: changed options register a new revision"
 fi
 
 run prefix "$bin" -register -ecs-family-prefix live-
@@ -275,7 +269,7 @@ if [ "$(rc prefix)" != 0 ] || [ "$(wc -l < "$work/prefix.out")" != 3 ] ||
 	[ "$(revisions other-batch)" != 1 ] || [ -n "$(check_patched live-worker:2)" ]; then
 	not_ok "live: -ecs-family-prefix patches every ACTIVE family with the prefix, and only those" "$work/prefix.out" "$work/prefix.err"
 else
-	echo "ok - live: -ecs-family-prefix live- patched live-web and live-worker, left live-api unchanged and other-batch alone"
+	ok "live: -ecs-family-prefix live- patched live-web and live-worker, left live-api unchanged and other-batch alone"
 fi
 
 run partial "$bin" -register -ecs-task-definition live-nope -ecs-task-definition live-api
@@ -283,7 +277,7 @@ if [ "$(rc partial)" != 2 ] || [ "$(cat "$work/partial.out")" != "failed live-no
 unchanged ${api:-?}" ] || ! grep -q 'live-nope.*was not found in us-east-1.*check the family name' "$work/partial.err"; then
 	not_ok "live: an unknown family fails with exit 2, the others go on" "$work/partial.out" "$work/partial.err"
 else
-	echo "ok - live: an unknown family fails with exit 2 and a fix; the other family still runs"
+	ok "live: an unknown family fails with exit 2 and a fix; the other family still runs"
 fi
 
 # Credentials from a profile file, with a session token, region from config.
@@ -309,7 +303,7 @@ if [ "$(rc profile)" != 0 ] || ! grep -q 'profile "ci" of' "$work/profile.err" |
 	! grep -q '^OK .*key=AKIDLIVEPROFILE0002 token=yes' "$work/proxy.log"; then
 	not_ok "live: credentials and region from the profile files (session token signed)" "$work/profile.err" "$work/proxy.log"
 else
-	echo "ok - live: credentials from ~/.aws/credentials [ci], region from ~/.aws/config, session token sent and signed"
+	ok "live: credentials from ~/.aws/credentials [ci], region from ~/.aws/config, session token sent and signed"
 fi
 
 # Credentials from the container endpoint FIXTURE (standing in for
@@ -324,14 +318,14 @@ if [ "$(rc container)" != 0 ] || ! grep -q '^CREDS 200 /v2/credentials/task-id' 
 	! grep -q '^OK .*key=AKIDLIVECONTAINER03 token=yes' "$work/proxy.log"; then
 	not_ok "live: credentials from the container credentials endpoint" "$work/container.err" "$work/creds.log" "$work/proxy.log"
 else
-	echo "ok - live: credentials from the container credentials endpoint (fixture), with its authorization token"
+	ok "live: credentials from the container credentials endpoint (fixture), with its authorization token"
 fi
 export AWS_CONTAINER_AUTHORIZATION_TOKEN=not-the-token
 run container401 "$bin" -ecs-task-definition live-api
 if [ "$(rc container401)" != 3 ] || ! grep -q 'answered HTTP 401.*AWS_CONTAINER_AUTHORIZATION_TOKEN' "$work/container401.err"; then
 	not_ok "live: a refused container credentials request exits 3 naming the token" "$work/container401.err"
 else
-	echo "ok - live: a refused container credentials request exits 3 and names AWS_CONTAINER_AUTHORIZATION_TOKEN"
+	ok "live: a refused container credentials request exits 3 and names AWS_CONTAINER_AUTHORIZATION_TOKEN"
 fi
 
 # No credentials anywhere; no region.
@@ -341,7 +335,7 @@ run nocreds "$bin" -ecs-task-definition live-api
 if [ "$(rc nocreds)" != 2 ] || ! grep -q 'no AWS credentials.*export AWS_ACCESS_KEY_ID' "$work/nocreds.err"; then
 	not_ok "live: missing credentials exit 2 with the fix" "$work/nocreds.err"
 else
-	echo "ok - live: missing credentials exit 2 and say how to provide them"
+	ok "live: missing credentials exit 2 and say how to provide them"
 fi
 env_creds
 unset AWS_DEFAULT_REGION
@@ -349,7 +343,7 @@ run noregion "$bin" -ecs-task-definition live-api
 if [ "$(rc noregion)" != 2 ] || ! grep -q 'no AWS region: pass -region' "$work/noregion.err"; then
 	not_ok "live: a missing region exits 2 with the fix" "$work/noregion.err"
 else
-	echo "ok - live: a missing region exits 2 and says to pass -region"
+	ok "live: a missing region exits 2 and says to pass -region"
 fi
 
 # Wrong credentials: ECS's refusal (here the proxy's check) is not retried.
@@ -360,7 +354,7 @@ run wrong "$bin" -ecs-task-definition live-api
 if ! grep -q '^BAD .*signature does not verify' "$work/proxy.log"; then
 	not_ok "live: the proxy catches a signature made with the wrong secret" "$work/proxy.log"
 else
-	echo "ok - live: the signing proxy rejects a signature made with the wrong secret (it really checks)"
+	ok "live: the signing proxy rejects a signature made with the wrong secret (it really checks)"
 fi
 
 # Throttling and server errors are retried, and then succeed.
@@ -373,7 +367,7 @@ if [ "$(rc throttle)" != 0 ] || [ "$(grep -c '^FAULT ' "$work/proxy.log")" != 4 
 	! grep -q '4 ECS requests retried' "$work/throttle.err"; then
 	not_ok "live: throttling, 429 and 5xx are retried and the run succeeds" "$work/throttle.err" "$work/proxy.log"
 else
-	echo "ok - live: ThrottlingException, 429, 500 and 503 retried with backoff, then success"
+	ok "live: ThrottlingException, 429, 500 and 503 retried with backoff, then success"
 fi
 printf 'throttle\nthrottle\nthrottle\nthrottle\nthrottle\nthrottle\n' > "$work/faults"
 run exhaust "$bin" -register -ecs-task-definition live-api
@@ -382,7 +376,7 @@ if [ "$(rc exhaust)" != 3 ] || ! grep -q 'failed 5 times.*ThrottlingException.*t
 	[ "$(cat "$work/exhaust.out")" != "failed live-api" ]; then
 	not_ok "live: throttling past the retries exits 3" "$work/exhaust.out" "$work/exhaust.err"
 else
-	echo "ok - live: throttling past 5 attempts exits 3 and says to try later"
+	ok "live: throttling past 5 attempts exits 3 and says to try later"
 fi
 
 # --- ASan build: the main cases again ----------------------------------------
@@ -397,7 +391,7 @@ if [ "$(rc asanreg)" != 0 ] || sanitizer asanreg || [ "$(grep -c '^arn:' "$work/
 	[ -n "$(check_patched "$(grep '^arn:' "$work/asanreg.out")" "$TAGS")" ]; then
 	not_ok "live (asan): -register -ecs-family-prefix after a throttle" "$work/asanreg.out" "$work/asanreg.err"
 else
-	echo "ok - live (asan): -register -ecs-family-prefix after a throttle, one new revision, two unchanged"
+	ok "live (asan): -register -ecs-family-prefix after a throttle, one new revision, two unchanged"
 fi
 clean_env
 export AWS_REGION=us-east-1 AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:$cport/v2/credentials/task-id
@@ -407,14 +401,14 @@ run asancont "$asan" -ecs-task-definition live-web
 if [ "$(rc asancont)" != 0 ] || sanitizer asancont; then
 	not_ok "live (asan): container credentials with a token file" "$work/asancont.err"
 else
-	echo "ok - live (asan): container credentials with AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"
+	ok "live (asan): container credentials with AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"
 fi
 clean_env
 run asannocreds "$asan" -region us-east-1 -ecs-task-definition live-web
 if [ "$(rc asannocreds)" != 2 ] || sanitizer asannocreds; then
 	not_ok "live (asan): missing credentials exit 2" "$work/asannocreds.err"
 else
-	echo "ok - live (asan): missing credentials exit 2"
+	ok "live (asan): missing credentials exit 2"
 fi
 
 # Every request that reached the proxy, across the whole suite, was signed
@@ -425,12 +419,12 @@ bad=$(grep '^BAD ' "$work/proxy.all" | grep -v 'key=AKIDLIVEWRONG000004' || true
 if [ -n "$bad" ] || [ "$ok_count" -lt 20 ]; then
 	not_ok "live: every request carries a valid SigV4 signature" "$bad"
 else
-	echo "ok - live: all $ok_count requests carried a valid SigV4 signature (botocore recomputed each)"
+	ok "live: all $ok_count requests carried a valid SigV4 signature (botocore recomputed each)"
 fi
 # No secret in any message.
 if grep -E 'live-secret|live-session|container-token-05|wrong-secret' "$work/all.err" > "$work/leak"; then
 	not_ok "live: no secret in any message" "$work/leak"
 else
-	echo "ok - live: no secret, session token or authorization token in any message"
+	ok "live: no secret, session token or authorization token in any message"
 fi
 exit "$failed"

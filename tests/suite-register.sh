@@ -24,16 +24,14 @@ trap 'exit 1' INT TERM HUP
 
 for tool in aws moto_server jq python3 "${CC:-cc}"; do
 	if ! command -v "$tool" > /dev/null; then
-		not_ok "register: $tool is not installed (see .ci/run)"
-		exit 1
+		bail_out "register: $tool is not installed (see .ci/run)"
 	fi
 done
 
 # The names the patch must contain come from the one place that defines them.
 if ! launcher=$(layout_value FC_LAUNCHER) || ! init=$(layout_value FC_INIT_CONTAINER) ||
 	! volume=$(layout_value FC_VOLUME) || ! label=$(layout_value FC_LABEL_INJECTION); then
-	not_ok "register: could not read the names from common/layout.h"
-	exit 1
+	bail_out "register: could not read the names from common/layout.h"
 fi
 
 # Dummy credentials, and nothing from the user's own AWS configuration.
@@ -73,8 +71,7 @@ for _ in 1 2 3; do
 	moto_pid=
 done
 if [ -z "$port" ]; then
-	not_ok "register: moto_server did not start on loopback" "$work/moto.log"
-	exit 1
+	bail_out "register: moto_server did not start on loopback" "$work/moto.log"
 fi
 endpoint=http://127.0.0.1:$port
 echo "# moto_server on $endpoint, launcher $launcher"
@@ -152,7 +149,7 @@ for dir in tests/golden/*/; do
 		not_ok "register $name: $arn came back wrong" "$work/problems"
 		continue
 	fi
-	echo "ok - register $name ($arn)"
+	ok "register $name ($arn)"
 done
 if [ "$cases" -eq 0 ]; then
 	not_ok "register: no golden case with out.json to register"

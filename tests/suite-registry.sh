@@ -32,8 +32,7 @@ trap 'exit 143' TERM
 . tests/lib/tap.sh
 
 if [ ! -x "$BUILD/falcon-patcher" ]; then
-	not_ok "registry suite: $BUILD/falcon-patcher is built" "run make first"
-	exit 1
+	bail_out "registry suite: $BUILD/falcon-patcher is not built" "run make first"
 fi
 build_abs=$(cd "$BUILD" && pwd)
 bins=("$build_abs/falcon-patcher")
@@ -46,18 +45,16 @@ fi
 # What a patched container looks like comes from common/layout.h.
 if ! FC_LAUNCHER=$(layout_value FC_LAUNCHER) ||
 	! FC_ENV_ENTRYPOINT=$(layout_value FC_ENV_ENTRYPOINT); then
-	not_ok "registry suite: read FC_LAUNCHER and FC_ENV_ENTRYPOINT from common/layout.h"
-	exit 1
+	bail_out "registry suite: cannot read FC_LAUNCHER and FC_ENV_ENTRYPOINT from common/layout.h"
 fi
 export FC_LAUNCHER FC_ENV_ENTRYPOINT
 
 if ! registries_start "$work/reg" > "$work/setup.log" 2>&1; then
-	not_ok "registry suite: start registries, token server and push test images" \
+	bail_out "registry suite: cannot start the registries and the token server, or push the test images" \
 		"$(tail -n 40 "$work/setup.log")"
-	exit 1
 fi
 . "$work/reg/env.sh"
-echo "ok - registry suite: registries up (plain $REG_PLAIN, basic $REG_BASIC, token $REG_TOKEN) and images pushed"
+echo "# registries up (plain $REG_PLAIN, basic $REG_BASIC, token $REG_TOKEN) and images pushed"
 
 mkdir -p "$work/home" "$work/cases" "$work/conf"
 
@@ -146,7 +143,7 @@ expect_ok() {
 			not_ok "$desc${tags[$i]}" "$diag"
 			continue
 		fi
-		echo "ok - $desc${tags[$i]}"
+		ok "$desc${tags[$i]}"
 	done
 	reset_case
 }
@@ -177,7 +174,7 @@ expect_fail() {
 		if [ "${#why[@]}" -gt 0 ]; then
 			not_ok "$desc${tags[$i]}" "${why[@]}" "stderr:" "$(head -c 2000 "$dir/err")"
 		else
-			echo "ok - $desc${tags[$i]}"
+			ok "$desc${tags[$i]}"
 			# The message itself, for a human to judge (release run only).
 			[ "$i" -eq 0 ] && sed 's/^/#   /' "$dir/err"
 		fi
@@ -284,7 +281,7 @@ if grep -qi 'unknown' "$work/last-err"; then
 	not_ok "the architecture list leaves out attestation entries (unknown/unknown)" \
 		"$(cat "$work/last-err")"
 else
-	echo "ok - the architecture list leaves out attestation entries (unknown/unknown)"
+	ok "the architecture list leaves out attestation entries (unknown/unknown)"
 fi
 
 # Several containers, one image shared by two: every one gets its own argv.
@@ -334,7 +331,7 @@ if diff -q <(sed 's/no-such-tag\|no-such-repo\|fc\/both\|:1//g' "$work/err-tag")
 	not_ok "unknown tag and unknown repository give different messages" \
 		"$(cat "$work/err-tag")" "$(cat "$work/last-err")"
 else
-	echo "ok - unknown tag and unknown repository give different messages"
+	ok "unknown tag and unknown repository give different messages"
 fi
 
 def "$D/down.json" X86_64 app "$(img "$REG_DOWN" both)" - -

@@ -10,22 +10,22 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 BUILD=${BUILD:-build}
 SCHEMA=${OCSF_SCHEMA:-tests/ocsf-schema}
+. tests/runtime/lib.sh
 
 if [ "$(id -u)" != 0 ]; then
-	echo "ok - rules # SKIP not root (the tests write below /etc, /usr/local/bin and /var/log, and unshare)"
+	skip "rules" "not root (the tests write below /etc, /usr/local/bin and /var/log, and unshare)"
 	exit 0
 fi
 SENSOR=$BUILD/payload/falcon-sensor
 if [ ! -x "$SENSOR" ]; then
-	echo "not ok - rules: $SENSOR is not built (run make)"
-	exit 1
+	bail_out "rules: $SENSOR is not built (run make)"
 fi
 SENSOR=$(cd "$(dirname "$SENSOR")" && pwd)/falcon-sensor
 
 # Two scratch directories: T below /tmp (events, outputs, and a program
 # that exec-from-tmp must see), B outside it for the programs the tests
 # run, so that only the tests meant to trigger exec-from-tmp do.
-T=$(mktemp -d /tmp/fc-rules.XXXXXX) || { echo "not ok - rules: cannot make a directory in /tmp"; exit 1; }
+T=$(mktemp -d /tmp/fc-rules.XXXXXX) || bail_out "rules: cannot make a directory in /tmp"
 B=
 # The real files the tests write: created and removed by the tests, and
 # removed here whatever happens.
@@ -53,18 +53,14 @@ for base in "$BUILD" /run /var/lib; do
 	B=$(mktemp -d "$base/rules-bin.XXXXXX") && break
 done
 if [ -z "$B" ]; then
-	echo "not ok - rules: no directory outside /tmp, /var/tmp and /dev/shm to build the test programs in"
-	exit 1
+	bail_out "rules: no directory outside /tmp, /var/tmp and /dev/shm to build the test programs in"
 fi
 B=$(cd "$B" && pwd)
 chmod 755 "$T" "$B"
-. tests/runtime/lib.sh
 ulimit -S -c 0
 
 if ! ${CC:-cc} -O1 -Wall -Wextra -D_GNU_SOURCE -pthread -o "$B/attack" tests/sensor/attack.c 2>"$T/cc.err"; then
-	echo "not ok - rules: cannot build tests/sensor/attack.c"
-	diag "$T/cc.err"
-	exit 1
+	bail_out "rules: cannot build tests/sensor/attack.c" "$T/cc.err"
 fi
 ATTACK=$B/attack
 # python3 resolved once and without site-packages (the helpers use the
@@ -77,8 +73,7 @@ BUILTIN=sensor-shim/rules_builtin.json
 # The schema is in the tree (tests/ocsf-schema); OCSF_SCHEMA may point
 # elsewhere, but never to nothing: every event is checked against it.
 if [ ! -f "$SCHEMA/dictionary.json" ]; then
-	echo "not ok - the OCSF schema is not at $SCHEMA (set OCSF_SCHEMA, or restore tests/ocsf-schema)"
-	exit 1
+	bail_out "the OCSF schema is not at $SCHEMA (set OCSF_SCHEMA, or restore tests/ocsf-schema)"
 fi
 SCHEMA=$(cd "$SCHEMA" && pwd)
 
@@ -185,7 +180,7 @@ qok() {
 	if [ "$r" = yes ]; then
 		ok "$2"
 	else
-		notok "$2"
+		not_ok "$2"
 		echo "# got: $r" | head -n 5
 		grep -v '"class_uid":600[28]' "$T/$1.ev" | cut -c 1-600 | head -n 20 | sed 's/^/#   /'
 	fi
@@ -207,7 +202,7 @@ evid() {
 	if printf '%s\n' "$got" | grep -qxF -- "$3"; then
 		ok "$1: the evidence's $2 is $3"
 	else
-		notok "$1: the evidence's $2 is not $3: $(printf '%s' "$got" | tr '\n' ' ')"
+		not_ok "$1: the evidence's $2 is not $3: $(printf '%s' "$got" | tr '\n' ' ')"
 	fi
 }
 
@@ -217,7 +212,7 @@ same() {
 		[ "$(cat "$T/$1.n.rc")" = "$(cat "$T/$1.rc")" ]; then
 		ok "$2"
 	else
-		notok "$2"
+		not_ok "$2"
 		diff <(answers "$T/$1.n.out") <(answers "$T/$1.out") | sed 's/^/#   /'
 		echo "# native exit $(cat "$T/$1.n.rc"), traced exit $(cat "$T/$1.rc")"
 		diag "$T/$1.err"
@@ -251,14 +246,14 @@ trigger() {
 	if has_finding "$name" "$rule" "$pid" false "$event"; then
 		ok "$rule: $desc: a Finding for pid $pid on $event, reported only"
 	else
-		notok "$rule: $desc: no Finding for pid ${pid:-?} on $event, reported only"
+		not_ok "$rule: $desc: no Finding for pid ${pid:-?} on $event, reported only"
 		show "$name"
 	fi
 	if [ -n "${WANT:-}" ]; then
 		if [ "$(status "$name")" = "$WANT" ]; then
 			ok "$rule: $desc: the syscall answers $WANT"
 		else
-			notok "$rule: $desc: the syscall answers $(status "$name"), not $WANT"
+			not_ok "$rule: $desc: the syscall answers $(status "$name"), not $WANT"
 		fi
 	else
 		same "$name" "$rule: $desc: the syscalls answer as without the sensor"
@@ -279,7 +274,7 @@ nearmiss() {
 	if [ "$c" = 0 ] && [ "$(answers "$T/$name.n.out")" = "$(answers "$T/$name.out")" ]; then
 		ok "$rule: near miss: $desc: no Finding, the syscalls answer as natively"
 	else
-		notok "$rule: near miss: $desc: $c Findings"
+		not_ok "$rule: near miss: $desc: $c Findings"
 		diff <(answers "$T/$name.n.out") <(answers "$T/$name.out")| sed 's/^/#   /'
 		show "$name"
 	fi
@@ -319,7 +314,7 @@ prevent() {
 	if [ $good = 1 ] && has_finding "$name" "$rule" "$pid" $applied "$event"; then
 		ok "$rule: prevent: $desc: $want, the Finding for pid $pid applied=$applied"
 	else
-		notok "$rule: prevent: $desc: not $want with a Finding for pid ${pid:-?} applied=$applied"
+		not_ok "$rule: prevent: $desc: not $want with a Finding for pid ${pid:-?} applied=$applied"
 		[ "$want" = allowed ] && diff <(answers "$T/$name.n.out") <(answers "$T/$name.out") | sed 's/^/#   /'
 		show "$name"
 	fi
@@ -336,7 +331,7 @@ sense m-shell -- /bin/sh sh -c '/bin/sh -c true; true'
 if [ "$(count m-shell shell-by-non-shell)" = 0 ] && [ "$(cat "$T/m-shell.rc")" = 0 ]; then
 	ok "shell-by-non-shell: near miss: the entrypoint is sh, and sh runs sh: no Finding"
 else
-	notok "shell-by-non-shell: near miss: the entrypoint is sh, and sh runs sh"
+	not_ok "shell-by-non-shell: near miss: the entrypoint is sh, and sh runs sh"
 	show m-shell
 fi
 nearmiss shell-by-non-shell "attack runs true" -- exec "$B/pre/true"
@@ -404,20 +399,20 @@ if "$ATTACK" open32 /etc/passwd | grep -q '^RESULT open32 ok'; then
 	trigger sensitive-file-read open "the i386 open(2) by int 0x80" -- open32 /etc/shadow
 	prevent sensitive-file-read open errno=EPERM "the i386 open(2) by int 0x80 refused" -- open32 /etc/shadow
 else
-	ok "sensitive-file-read: the i386 open(2) # SKIP no 32-bit syscalls on this machine"
+	skip "sensitive-file-read: the i386 open(2)" "no 32-bit syscalls on this machine"
 fi
 ev=$(py "$FI" evidence "$T/$link_run.ev" sensitive-file-read file.path 2>&1)
 if [ "$ev" = /etc/shadow ]; then
 	ok "sensitive-file-read: the evidence of the symlink is the file, /etc/shadow"
 else
-	notok "sensitive-file-read: the evidence of the symlink is $ev, not /etc/shadow"
+	not_ok "sensitive-file-read: the evidence of the symlink is $ev, not /etc/shadow"
 fi
 nearmiss sensitive-file-read "open /etc/passwd read-only" -- open /etc/passwd r
 prevent sensitive-file-read open errno=EPERM "/etc/shadow refused" -- open /etc/passwd r + open /etc/shadow r
 if grep -q '^RESULT open ok' "$T/$last.out"; then
 	ok "sensitive-file-read: prevent: /etc/passwd is read all the same"
 else
-	notok "sensitive-file-read: prevent: /etc/passwd is read all the same"
+	not_ok "sensitive-file-read: prevent: /etc/passwd is read all the same"
 fi
 prevent sensitive-file-read open errno=EPERM "through the symlink too" -- open "$T/shadow-link" r
 
@@ -426,7 +421,7 @@ trigger write-below-etc open "a file created below /etc" -- open "$SYS_ETC" w,cr
 if [ "$(py "$FI" "$T/$last.ev" write-below-etc | cut -f 5 | tr '\n' ' ')" = "open unlink " ]; then
 	ok "write-below-etc: its removal is a second Finding, on unlink"
 else
-	notok "write-below-etc: its removal is a second Finding, on unlink"
+	not_ok "write-below-etc: its removal is a second Finding, on unlink"
 	show "$last"
 fi
 trigger write-below-etc rename "a file renamed below /etc" -- \
@@ -447,7 +442,7 @@ prevent write-below-binary-dir open errno=EPERM "no file in /usr/local/bin" -- o
 if [ ! -e "$SYS_BIN" ]; then
 	ok "write-below-binary-dir: prevent: the file was not created"
 else
-	notok "write-below-binary-dir: prevent: $SYS_BIN exists"
+	not_ok "write-below-binary-dir: prevent: $SYS_BIN exists"
 	rm -f "$SYS_BIN"
 fi
 
@@ -470,7 +465,7 @@ sense m-tmp-entry -- "$T/tmpbin/true" true
 if [ "$(count m-tmp-entry exec-from-tmp)" = 0 ] && [ "$(cat "$T/m-tmp-entry.rc")" = 0 ]; then
 	ok "exec-from-tmp: near miss: the container's own command in /tmp: no Finding"
 else
-	notok "exec-from-tmp: near miss: the container's own command in /tmp"
+	not_ok "exec-from-tmp: near miss: the container's own command in /tmp"
 	show m-tmp-entry
 fi
 prevent exec-from-tmp exec errno=EPERM "the program in /tmp does not run" -- exec "$T/tmpbin/true"
@@ -480,7 +475,7 @@ trigger memfd-exec exec "true copied into a memfd, execveat(AT_EMPTY_PATH)" -- m
 ev=$(py "$FI" evidence "$T/$last.ev" memfd-exec process.file.path 2>&1)
 case $ev in
 /memfd:*) ok "memfd-exec: the evidence's process.file.path is the memfd ($ev)" ;;
-*) notok "memfd-exec: the evidence's process.file.path is $ev, not /memfd:..." ;;
+*) not_ok "memfd-exec: the evidence's process.file.path is $ev, not /memfd:..." ;;
 esac
 trigger memfd-exec exec "the memfd by its /proc/self/fd/N path" -- memfd /bin/true procfd
 nearmiss memfd-exec "a regular file by its descriptor (fexecve)" -- fexec "$B/pre/true"
@@ -494,7 +489,7 @@ atk m-ptrace-attach -- ptrace-traceme
 if [ "$(count m-ptrace-attach ptrace-attach)" = 0 ]; then
 	ok "ptrace-attach: near miss: PTRACE_TRACEME: no Finding"
 else
-	notok "ptrace-attach: near miss: PTRACE_TRACEME"
+	not_ok "ptrace-attach: near miss: PTRACE_TRACEME"
 	show m-ptrace-attach
 fi
 prevent ptrace-attach ptrace errno=EPERM "PTRACE_ATTACH refused" -- ptrace-attach
@@ -505,7 +500,7 @@ atk m-ptrace-traceme -- ptrace-attach
 if [ "$(count m-ptrace-traceme ptrace-traceme)" = 0 ]; then
 	ok "ptrace-traceme: near miss: PTRACE_ATTACH: no Finding"
 else
-	notok "ptrace-traceme: near miss: PTRACE_ATTACH"
+	not_ok "ptrace-traceme: near miss: PTRACE_ATTACH"
 	show m-ptrace-traceme
 fi
 atk p-traceme --mode=prevent -- ptrace-traceme
@@ -513,7 +508,7 @@ pid=$(lastpid p-traceme)
 if has_finding p-traceme ptrace-traceme "$pid" false ptrace && [ "$(cat "$T/p-traceme.rc")" = 0 ]; then
 	ok "ptrace-traceme: prevent: only reported (it fails EPERM as it does in detect mode)"
 else
-	notok "ptrace-traceme: prevent: only reported"
+	not_ok "ptrace-traceme: prevent: only reported"
 	show p-traceme
 fi
 
@@ -555,7 +550,7 @@ native p-cloud-main connect -n 169.254.169.254 80
 if [ "$(answers "$T/p-cloud-main.out")" = "$(answers "$T/p-cloud-main.n.out")" ] && [ "$(count p-cloud-main cloud-credentials-endpoint)" = 0 ]; then
 	ok "cloud-credentials-endpoint: prevent: the main process still connects"
 else
-	notok "cloud-credentials-endpoint: prevent: the main process still connects"
+	not_ok "cloud-credentials-endpoint: prevent: the main process still connects"
 	show p-cloud-main
 fi
 
@@ -573,7 +568,7 @@ prevent setuid-setgid-chmod chmod errno=EPERM "chmod 04755 refused" -- chmod "$T
 if [ "$(stat -c %a "$T/f")" = 644 ]; then
 	ok "setuid-setgid-chmod: prevent: the mode is unchanged"
 else
-	notok "setuid-setgid-chmod: prevent: the mode is $(stat -c %a "$T/f")"
+	not_ok "setuid-setgid-chmod: prevent: the mode is $(stat -c %a "$T/f")"
 fi
 chmod 644 "$T/f"
 
@@ -592,7 +587,7 @@ if [ "$(status userns)" = errno=EPERM ] &&
 	[ "$(count userns namespace-unshare)" = 0 ]; then
 	ok "integrity-user-namespace: unshare(CLONE_NEWUSER) refused in detect mode, the policy's Finding applied"
 else
-	notok "integrity-user-namespace: unshare(CLONE_NEWUSER) in detect mode"
+	not_ok "integrity-user-namespace: unshare(CLONE_NEWUSER) in detect mode"
 	show userns
 fi
 
@@ -643,7 +638,7 @@ prevent write-below-binary-dir open errno=EPERM "no FIFO in /usr/local/bin" -- m
 if [ ! -e "$SYS_BIN" ] && [ ! -L "$SYS_BIN" ]; then
 	ok "write-below-binary-dir: prevent: no link, symlink or FIFO was made"
 else
-	notok "write-below-binary-dir: prevent: $SYS_BIN exists"
+	not_ok "write-below-binary-dir: prevent: $SYS_BIN exists"
 	rm -f "$SYS_BIN"
 fi
 PID=$(lastpid "$last") D=$SYS_BIN qok "$last" "a mknod is a File System Create of the new name, with its mode" \
@@ -671,7 +666,7 @@ prevent write-below-binary-dir open errno=EPERM "truncate(2) of a program in /us
 if [ "$(stat -c %s "$SYS_BIN")" = "$(stat -c %s /bin/true)" ]; then
 	ok "write-below-binary-dir: prevent: the program was not truncated"
 else
-	notok "write-below-binary-dir: prevent: the program was truncated"
+	not_ok "write-below-binary-dir: prevent: the program was truncated"
 fi
 rm -f "$SYS_BIN"
 
@@ -708,7 +703,7 @@ evid process-memory-write file.path "/proc/$tgt/mem"
 if grep -q '"ptrace_request":"vm_writev"' "$T/$last.ev"; then
 	ok "process-memory-write: the Finding says ptrace_request vm_writev"
 else
-	notok "process-memory-write: the Finding says ptrace_request vm_writev"
+	not_ok "process-memory-write: the Finding says ptrace_request vm_writev"
 fi
 trigger process-memory-write open "a child's /proc/PID/mem opened for writing" -- procmem
 nearmiss process-memory-write "/proc/self/maps read, /proc/self/mem not opened" -- open /proc/self/maps r
@@ -732,7 +727,7 @@ if [ "$(count "$last" unreadable-arguments)" = 0 ] &&
 	PID=$(lastpid "$last") q "$last" '[(un(e)["argc"], un(e)["argv"][-4:]) for e in launches if pid(e) == PID] == [(9005, ["-e", "/bin/sh", "127.0.0.1", "9"])]' | grep -qx yes; then
 	ok "netcat-exec: 9005 arguments are not unreadable; the Launch has them all (argc 9005)"
 else
-	notok "netcat-exec: 9005 arguments: not unreadable, a Launch with all of them"
+	not_ok "netcat-exec: 9005 arguments: not unreadable, a Launch with all of them"
 	show "$last"
 fi
 nearmiss unreadable-arguments "8000 arguments (xargs of short names)" -- exec-many 8000 "$B/pre/true"
@@ -755,7 +750,7 @@ if [ "$(py "$FI" rules "$T/paths-on.ev")" = "$(py "$FI" rules "$T/paths-off.ev")
 	  "crypto-miner-pool-port namespace-unshare process-memory-write unreadable-arguments " ]; then
 	ok "--seccomp=off: the other syscall paths give the same Findings and answers as the filter"
 else
-	notok "--seccomp=off: the other syscall paths"
+	not_ok "--seccomp=off: the other syscall paths"
 	diff <(py "$FI" rules "$T/paths-on.ev") <(py "$FI" rules "$T/paths-off.ev") | sed 's/^/#   /'
 	show paths-off
 fi
@@ -775,17 +770,17 @@ if [ "$(status id-chroot-probe)" = ok ]; then
 	prevent sensitive-file-read open errno=EPERM "chroot(/etc), then /shadow refused" -- \
 		chroot /etc + open /shadow r
 else
-	ok "sensitive-file-read: chroot # SKIP the application cannot chroot under the sensor ($(status id-chroot-probe))"
+	skip "sensitive-file-read: chroot" "the application cannot chroot under the sensor ($(status id-chroot-probe))"
 fi
 # A private mount namespace (from a user namespace, when the sensor lets
 # one be made): /etc bound onto B/mnt there only.
 atk id-mntns -- unshare user,ns + mount-bind /etc "$B/mnt" + open "$B/mnt/shadow" r
 if ! grep -q '^RESULT bind-mount ok' "$T/id-mntns.out"; then
-	ok "sensitive-file-read: a private mount namespace # SKIP no mount namespace of its own under the sensor: $(answers "$T/id-mntns.out" | tr '\n' ' ')"
+	skip "sensitive-file-read: a private mount namespace" "no mount namespace of its own under the sensor: $(answers "$T/id-mntns.out" | tr '\n' ' ')"
 elif has_finding id-mntns sensitive-file-read "$(lastpid id-mntns)" false open; then
 	ok "sensitive-file-read: /etc bound in a private mount namespace, its shadow read: a Finding"
 else
-	notok "sensitive-file-read: /etc bound in a private mount namespace, its shadow read: no Finding"
+	not_ok "sensitive-file-read: /etc bound in a private mount namespace, its shadow read: no Finding"
 	show id-mntns
 fi
 
@@ -823,14 +818,14 @@ atk id-names --rules="$T/names.json" -- exec "$B/innocent" + exec "$B/innocent-s
 if [ "$(count id-names id-tool)" = 2 ]; then
 	ok "names: a hard link and a symlink of a program a rule names, under innocent names, are it; another program is not"
 else
-	notok "names: a hard link and a symlink under innocent names: $(count id-names id-tool) Findings, not 2"
+	not_ok "names: a hard link and a symlink under innocent names: $(count id-names id-tool) Findings, not 2"
 	show id-names
 fi
 atk id-names-p --mode=prevent --rules="$T/names.json" -- exec "$B/innocent"
 if [ "$(status id-names-p)" = errno=EPERM ]; then
 	ok "names: prevent: the hard link under an innocent name is refused"
 else
-	notok "names: prevent: the hard link under an innocent name"
+	not_ok "names: prevent: the hard link under an innocent name"
 	show id-names-p
 fi
 if [ -x /bin/busybox ] && /bin/busybox --list | grep -qx nc; then
@@ -841,7 +836,7 @@ if [ -x /bin/busybox ] && /bin/busybox --list | grep -qx nc; then
 	prevent netcat-exec exec errno=EPERM "busybox under another name running nc -e" -- \
 		exec0 "$B/mc/innocent" nc -e /bin/true 127.0.0.1 9
 else
-	ok "names: busybox's applets # SKIP no busybox with nc"
+	skip "names: busybox's applets" "no busybox with nc"
 fi
 
 # The dynamic loader run as a program: the program it loads is judged.
@@ -873,7 +868,7 @@ if [ -x "$LDSO" ]; then
 	prevent exec-from-tmp exec errno=EPERM "LD_PRELOAD from /tmp refused" -- \
 		exec-env LD_PRELOAD="$T/tmpbin/empty.so" "$B/pre/true"
 else
-	ok "the loader run as a program, and preloads # SKIP no $LDSO"
+	skip "the loader run as a program, and preloads" "no $LDSO"
 fi
 
 # Trampolines are transparent for the actor.
@@ -886,7 +881,7 @@ atk id-timeout -- exec /usr/bin/timeout 10 /bin/sh -c true
 if [ "$(count id-timeout shell-by-non-shell)" = 1 ]; then
 	ok "shell-by-non-shell: attack runs sh through timeout (which forks): a Finding"
 else
-	notok "shell-by-non-shell: attack runs sh through timeout: $(count id-timeout shell-by-non-shell) Findings"
+	not_ok "shell-by-non-shell: attack runs sh through timeout: $(count id-timeout shell-by-non-shell) Findings"
 	show id-timeout
 fi
 prevent shell-by-non-shell exec allowed "sh through env still runs" -- exec /usr/bin/env /bin/sh -c true
@@ -896,7 +891,7 @@ sense id-entry-tmp -- /bin/sh sh -c "/usr/bin/env $T/tmpbin/true; /usr/bin/nohup
 if [ "$(count id-entry-tmp exec-from-tmp)" = 2 ]; then
 	ok "exec-from-tmp: the entrypoint sh runs env /tmp/x and nohup /tmp/x: not the entrypoint, two Findings"
 else
-	notok "exec-from-tmp: the entrypoint sh runs env /tmp/x and nohup /tmp/x: $(count id-entry-tmp exec-from-tmp) Findings, not 2"
+	not_ok "exec-from-tmp: the entrypoint sh runs env /tmp/x and nohup /tmp/x: $(count id-entry-tmp exec-from-tmp) Findings, not 2"
 	show id-entry-tmp
 fi
 for entry in "/bin/sh sh -c" "/usr/bin/nohup nohup /bin/sh -c" "/usr/bin/timeout timeout 10 /bin/sh -c" \
@@ -906,7 +901,7 @@ for entry in "/bin/sh sh -c" "/usr/bin/nohup nohup /bin/sh -c" "/usr/bin/timeout
 	if [ "$(py "$FI" rules "$T/id-entry.ev")" = "" ] && [ "$(cat "$T/id-entry.rc")" = 0 ]; then
 		ok "shell-by-non-shell: near miss: the entrypoint ${entry%% *} runs sh, which runs sh through env, nohup, timeout: no Finding"
 	else
-		notok "shell-by-non-shell: near miss: the entrypoint ${entry%% *} runs sh through trampolines"
+		not_ok "shell-by-non-shell: near miss: the entrypoint ${entry%% *} runs sh through trampolines"
 		show id-entry
 	fi
 done
@@ -930,7 +925,7 @@ read -r nrules untested <"$T/untested"
 if [ -z "${untested:-}" ]; then
 	ok "all $nrules built-in rules fired in detect mode"
 else
-	notok "built-in rules that never fired: $untested"
+	not_ok "built-in rules that never fired: $untested"
 fi
 
 # Noise: an ordinary shell session makes no Finding.
@@ -938,7 +933,7 @@ sense benign -- /bin/sh sh -c 'ls /etc >/dev/null; cat /etc/passwd >/dev/null; e
 if [ "$(py "$FI" rules "$T/benign.ev")" = "" ] && [ "$(cat "$T/benign.rc")" = 0 ]; then
 	ok "an ordinary shell session (ls, cat, echo >file, rm, id): no Finding"
 else
-	notok "an ordinary shell session makes Findings"
+	not_ok "an ordinary shell session makes Findings"
 	show benign
 fi
 
@@ -948,7 +943,7 @@ if has_finding detect-explicit sensitive-file-read "$(lastpid detect-explicit)" 
 	[ "$(status detect-explicit)" = ok ]; then
 	ok "--mode=detect: reported only, the read succeeds"
 else
-	notok "--mode=detect"
+	not_ok "--mode=detect"
 	show detect-explicit
 fi
 
@@ -962,14 +957,14 @@ if [ "$(py "$FI" rules "$T/mix-on.ev")" = "$(py "$FI" rules "$T/mix-off.ev")" ] 
 	[ "$(py "$FI" rules "$T/mix-on.ev" | wc -l)" -ge 6 ]; then
 	ok "--seccomp=off: the same Findings and answers as with the filter"
 else
-	notok "--seccomp=off: not the same Findings"
+	not_ok "--seccomp=off: not the same Findings"
 	diff <(py "$FI" rules "$T/mix-on.ev") <(py "$FI" rules "$T/mix-off.ev") | sed 's/^/#   /'
 fi
 atk mix-off-p --seccomp=off --mode=prevent -- open /etc/shadow r + connect 127.0.0.1 3333
 if [ "$(answers "$T/mix-off-p.out" | tr '\n' ' ')" = "RESULT open errno=EPERM RESULT connect errno=EPERM " ]; then
 	ok "--seccomp=off --mode=prevent: /etc/shadow and port 3333 refused"
 else
-	notok "--seccomp=off --mode=prevent"
+	not_ok "--seccomp=off --mode=prevent"
 	show mix-off-p
 fi
 
@@ -982,7 +977,7 @@ if [ "$(answers "$T/fileoff.out" | tr '\n' ' ')" = "RESULT open ok RESULT open o
 	! grep -q '"class_uid":1001' "$T/fileoff.ev"; then
 	ok "--file-events=off: no File System event, /etc/shadow read even in prevent mode; port 3333 still refused"
 else
-	notok "--file-events=off"
+	not_ok "--file-events=off"
 	show fileoff
 fi
 
@@ -1068,13 +1063,13 @@ pid=${pid#pid=}
 if has_finding custom curl-to-metadata "$pid" false exec && [ "$(count custom curl-to-metadata)" = 1 ]; then
 	ok "--rules: the custom rule fires for curl 169.254.169.254, not for curl 127.0.0.1"
 else
-	notok "--rules: the custom rule"
+	not_ok "--rules: the custom rule"
 	show custom
 fi
 if [ "$(count custom sensitive-file-read)" = 1 ]; then
 	ok "--rules: the built-in rules still apply"
 else
-	notok "--rules: the built-in rules still apply"
+	not_ok "--rules: the built-in rules still apply"
 fi
 PID=$(mainpid custom) D=$T qok custom "--rules: its sensitive_paths are added: a read of secret.txt is a 1001 Read" \
 	'[(e["activity_id"], actor(e)) for e in fs if path(e) == D + "/secret.txt"] == [(2, PID)]'
@@ -1082,7 +1077,7 @@ atk custom-p --mode=prevent --rules="$T/custom.json" -- exec "$B/bin/curl" -s ht
 if [ "$(status custom-p)" = errno=EPERM ] && has_finding custom-p curl-to-metadata "$(lastpid custom-p)" true exec; then
 	ok "--rules: prevent: the custom deny rule refuses the exec"
 else
-	notok "--rules: prevent: the custom deny rule"
+	not_ok "--rules: prevent: the custom deny rule"
 	show custom-p
 fi
 
@@ -1100,7 +1095,7 @@ atk override --rules="$T/off.json" -- exec "$B/bin/nmap" + exec "$B/bin/xmrig"
 if [ "$(count override network-tool)" = 0 ] && [ "$(count override crypto-miner-binary)" = 1 ]; then
 	ok "--rules: \"enabled\": false on a built-in id silences it (nmap), the others stay (xmrig)"
 else
-	notok "--rules: a built-in turned off"
+	not_ok "--rules: a built-in turned off"
 	show override
 fi
 atk override-p --mode=prevent --rules="$T/off.json" -- open "$SYS_ETC" w,creat
@@ -1108,7 +1103,7 @@ if [ "$(status override-p)" = errno=EPERM ] && [ ! -e "$SYS_ETC" ] &&
 	has_finding override-p write-below-etc "$(lastpid override-p)" true open; then
 	ok "--rules: a built-in id replaced with action deny: /etc refused in prevent mode"
 else
-	notok "--rules: a built-in replaced with action deny"
+	not_ok "--rules: a built-in replaced with action deny"
 	show override-p
 	rm -f "$SYS_ETC"
 fi
@@ -1131,7 +1126,7 @@ badrule() {
 		[ "$(cat "$T/bad-$name-c.rc")" = 101 ] && [ ! -s "$T/bad-$name-c.out" ]; then
 		ok "--rules: $what: refused, named; fail-open runs the app untraced, --fail=closed exits 101"
 	else
-		notok "--rules: $what: refused and named (missing from stderr:${miss:- nothing}), open: exit $(cat "$T/bad-$name.rc") '$(cat "$T/bad-$name.out")', closed: exit $(cat "$T/bad-$name-c.rc")"
+		not_ok "--rules: $what: refused and named (missing from stderr:${miss:- nothing}), open: exit $(cat "$T/bad-$name.rc") '$(cat "$T/bad-$name.out")', closed: exit $(cat "$T/bad-$name-c.rc")"
 		diag "$T/bad-$name.err"
 	fi
 }
@@ -1196,13 +1191,13 @@ done
 if py "$EV" validate "$T/all.jsonl" $SCHEMA >"$T/all.val" 2>&1; then
 	ok "every event of every run is OCSF (schema ${SCHEMA:+checked}), $(wc -l <"$T/all.jsonl") lines"
 else
-	notok "events that are not OCSF (run: event N of the run: problem)"
+	not_ok "events that are not OCSF (run: event N of the run: problem)"
 	by_run "$T/all.val" | head -n 40
 fi
 if py "$FI" dupkeys "$T/all.jsonl" >"$T/dup" 2>&1; then
 	ok "no event has an object with a duplicate key"
 else
-	notok "events with a duplicate key (run: line N of the run: problem)"
+	not_ok "events with a duplicate key (run: line N of the run: problem)"
 	by_run "$T/dup" | head -n 20
 fi
 py - "$T" >"$T/stops" <<'EOF'
@@ -1218,7 +1213,7 @@ EOF
 if [ ! -s "$T/stops" ]; then
 	ok "every run ended with the sensor's Stop event"
 else
-	notok "runs without a final Stop: $(tr '\n' ' ' <"$T/stops")"
+	not_ok "runs without a final Stop: $(tr '\n' ' ' <"$T/stops")"
 fi
 builtin_runs=()
 for f in "$T"/*.ev; do
@@ -1230,7 +1225,7 @@ if py "$FI" check "$BUILTIN" "${builtin_runs[@]}" >"$T/check" 2>&1 &&
 	py "$FI" check "$BUILTIN,$T/names.json" "$T"/id-names*.ev >>"$T/check" 2>&1; then
 	ok "every Finding: rule id, title, severity, rule_action, mode, applied and action_id agree with its rule"
 else
-	notok "Findings that disagree with their rule"
+	not_ok "Findings that disagree with their rule"
 	diag "$T/check"
 fi
 

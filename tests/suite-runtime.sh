@@ -11,24 +11,21 @@ set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 ROOT=$PWD
+. tests/runtime/lib.sh
 
 if [ "$(id -u)" != 0 ]; then
-	echo "not ok - runtime: must run as root (setpriv to uid 1000, unshare, tmpfs mounts)"
-	exit 1
+	bail_out "runtime: must run as root (setpriv to uid 1000, unshare, tmpfs mounts)"
 fi
-. tests/runtime/lib.sh
-runtime_scratch runtime || { echo "not ok - runtime: cannot make a directory in /tmp"; exit 1; }
+runtime_scratch runtime || bail_out "runtime: cannot make a directory in /tmp"
 
 for f in "$BUILD/payload/falcon-launcher" "$BUILD/payload/falcon-sensor" \
 	"$BUILD/payload/MANIFEST" "$BUILD/falcon-init"; do
 	if [ ! -x "$f" ] && [ ! -f "$f" ]; then
-		echo "not ok - runtime: $f is not built (run make all)"
-		exit 1
+		bail_out "runtime: $f is not built (run make all)"
 	fi
 done
 if ! ${CC:-cc} -O2 -Wall -Wextra -D_GNU_SOURCE -o "$T/probe" tests/runtime/probe.c; then
-	echo "not ok - runtime: cannot build tests/runtime/probe.c"
-	exit 1
+	bail_out "runtime: cannot build tests/runtime/probe.c"
 fi
 PROBE=$T/probe
 cp -r "$BUILD/payload" "$T/payload"
@@ -124,7 +121,7 @@ same() {
 		cmp -s "$n.d.err" "$n.p.err" && cmp -s "$n.d.rc" "$n.p.rc"; then
 		ok "$2"
 	else
-		notok "$2"
+		not_ok "$2"
 		echo "# direct exit $(cat "$n.d.rc"), patched exit $(cat "$n.p.rc")"
 		diff "$n.d.out" "$n.p.out" | head -n 20 | sed 's/^/#   out /'
 		diff "$n.d.err" "$n.p.err" | head -n 20 | sed 's/^/#   err /'
@@ -137,7 +134,7 @@ has() { grep -q -- "$3" "$T/$1.$2"; }
 run_pair args 2 "$PROBE" state x 'two words' '' "quote\"back\\slash" 'ünï'
 same args "argv (entrypoint + command, empty and non-ASCII arguments), env, cwd, IDs, umask, signals, caps, rlimits, fds"
 check "the probe reports what it saw (sanity)" has args p.out '^argv\[3\]=two words$'
-if grep -q 'FALCON' "$T/args.p.out"; then notok "no FALCON_* variable reaches the app"; else ok "no FALCON_* variable reaches the app"; fi
+if grep -q 'FALCON' "$T/args.p.out"; then not_ok "no FALCON_* variable reaches the app"; else ok "no FALCON_* variable reaches the app"; fi
 check "the app's own LD_LIBRARY_PATH passes through untouched" has args p.out '^env LD_LIBRARY_PATH=/app/lib$'
 
 run_pair override 2 "$PROBE" state --overridden-command
@@ -238,7 +235,7 @@ signal_test() {
 	exec {w}>"$T/sig.in" {r}<"$T/sig.out"
 	# 30 s bounds a hang; it is not a timing threshold.
 	if ! read -r -t 30 line <&"$r" || [ "$line" != ready ]; then
-		notok "$desc: the app did not start (${line:-nothing})"
+		not_ok "$desc: the app did not start (${line:-nothing})"
 		kill -9 "$pid" 2>/dev/null
 		exec {w}>&- {r}<&-
 		wait "$pid" 2>/dev/null
@@ -258,10 +255,10 @@ signal_test() {
 		exec {r}<&-
 		rc=0
 		wait "$pid" || rc=$?
-		if [ "$rc" = 0 ]; then ok "$desc"; else notok "$desc: exit $rc"; diag "$T/sig.err"; fi
+		if [ "$rc" = 0 ]; then ok "$desc"; else not_ok "$desc: exit $rc"; diag "$T/sig.err"; fi
 	else
 		exec {r}<&-
-		notok "$desc: got \"$line\""
+		not_ok "$desc: got \"$line\""
 		kill -9 "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 		diag "$T/sig.err"
@@ -288,7 +285,7 @@ for mode in plain pid1; do
 	if [[ $out == "orphans=5 adopted_by_parent=5 reaped=5 "* ]] && [ $rc = 0 ]; then
 		ok "the app's orphaned grandchildren are adopted and reaped by the sensor ($mode)"
 	else
-		notok "the app's orphaned grandchildren are adopted and reaped by the sensor ($mode): $out, exit $rc"
+		not_ok "the app's orphaned grandchildren are adopted and reaped by the sensor ($mode): $out, exit $rc"
 		diag "$T/orphans.err"
 	fi
 done
@@ -300,7 +297,7 @@ for mode in direct patched; do
 	if [ "$out" = "foreground=1 got INT count INT=1 exit 0" ]; then
 		ok "on a TTY the app is in the foreground and ^C reaches it once ($mode)"
 	else
-		notok "on a TTY the app is in the foreground and ^C reaches it once ($mode): $out"
+		not_ok "on a TTY the app is in the foreground and ^C reaches it once ($mode): $out"
 	fi
 done
 
@@ -319,7 +316,7 @@ resolve() {
 	if [ "$rc" = "$want" ] && { [ -z "$pattern" ] || grep -q -- "$pattern" "$T/res.err"; }; then
 		ok "$desc"
 	else
-		notok "$desc: exit $rc"
+		not_ok "$desc: exit $rc"
 		diag "$T/res.err" "$T/res.out"
 	fi
 }
@@ -355,10 +352,10 @@ rc=0
 if [ $rc = 126 ] && grep -q 'Permission denied' "$T/res.err"; then
 	ok "a file only root may execute, run as uid 1000: 126 (access checked for the effective IDs)"
 else
-	notok "a file only root may execute, run as uid 1000: 126: exit $rc"
+	not_ok "a file only root may execute, run as uid 1000: 126: exit $rc"
 	diag "$T/res.err"
 fi
-if [ "$(wc -l <"$T/res.err")" = 1 ]; then ok "each resolution failure is one line"; else notok "each resolution failure is one line"; diag "$T/res.err"; fi
+if [ "$(wc -l <"$T/res.err")" = 1 ]; then ok "each resolution failure is one line"; else not_ok "each resolution failure is one line"; diag "$T/res.err"; fi
 
 # ---------------------------------------------------------------------------
 # FALCONCTL_OPTS, and what happens when the sensor cannot start.
@@ -399,7 +396,7 @@ expect() {
 	if [ $good = 1 ]; then
 		ok "$desc"
 	else
-		notok "$desc"
+		not_ok "$desc"
 		echo "# exit $(cat "$T/$name.rc")"
 		diag "$T/$name.out" "$T/$name.err"
 	fi
@@ -410,7 +407,7 @@ expect plainopts "--cid alone: the sensor supervises the app, silently" 0 yes 0
 launch unknown "--cid=$CID --tags=web,prod --apd=true --aph=proxy.local --app=8080 --billing=metered --provisioning-token=0123abcd -s" -- "$PROBE" parent
 expect unknown "unknown falconctl options are accepted with one warning line each" 0 yes 6 \
 	'ignoring falconctl option "--apd"' '"--provisioning-token"' '"-s"'
-if grep -q 0123abcd "$T/unknown.err"; then notok "option values are not logged (they may be secrets)"; else ok "option values are not logged (they may be secrets)"; fi
+if grep -q 0123abcd "$T/unknown.err"; then not_ok "option values are not logged (they may be secrets)"; else ok "option values are not logged (they may be secrets)"; fi
 launch quoted "--cid=$CID  --apd='a b',\"c d\" \"--trace=info\" --x=\\ y" -- "$PROBE" parent
 expect quoted "FALCONCTL_OPTS is split like a shell word list, quotes and backslashes included" 0 yes 4 \
 	'"--apd"' '"--x"' 'falcon-sensor: supervising'
@@ -452,7 +449,7 @@ rc=0
 if [ $rc = 100 ] && grep -q 'no application to run: usage: falcon-sensor' "$T/s.err"; then
 	ok "falcon-sensor without \"-- PATH ARGV0\": exit 100 with its usage"
 else
-	notok "falcon-sensor without \"-- PATH ARGV0\": exit 100 with its usage: exit $rc"
+	not_ok "falcon-sensor without \"-- PATH ARGV0\": exit 100 with its usage: exit $rc"
 	diag "$T/s.err"
 fi
 rc=0
@@ -461,7 +458,7 @@ if [ $rc = 0 ] && grep -q 'WITHOUT the Falcon sensor (fail-open): no --cid' "$T/
 	! grep -q falcon-sensor "$T/s.out"; then
 	ok "falcon-sensor with a bad option fails open by itself"
 else
-	notok "falcon-sensor with a bad option fails open by itself: exit $rc"
+	not_ok "falcon-sensor with a bad option fails open by itself: exit $rc"
 	diag "$T/s.out" "$T/s.err"
 fi
 rc=0
@@ -469,7 +466,7 @@ rc=0
 if [ $rc = 3 ] && grep -q 'ignoring option "--bogus"' "$T/s.err"; then
 	ok "falcon-sensor run by hand warns about an unknown option and runs the app"
 else
-	notok "falcon-sensor run by hand warns about an unknown option and runs the app: exit $rc"
+	not_ok "falcon-sensor run by hand warns about an unknown option and runs the app: exit $rc"
 	diag "$T/s.err"
 fi
 
@@ -505,7 +502,7 @@ for case in 'unset' '["a",' '["a",1]' '{"a":"b"}' '"a"' '["\u0000"]' '[]'; do
 		grep -Eq 're-run falcon-patcher|nothing to run' "$T/ep.err"; then
 		ok "FALCON_APP_ENTRYPOINT $case (and no command): exit 100 with one line naming the fix"
 	else
-		notok "FALCON_APP_ENTRYPOINT $case (and no command): exit $rc"
+		not_ok "FALCON_APP_ENTRYPOINT $case (and no command): exit $rc"
 		diag "$T/ep.err"
 	fi
 done
@@ -516,7 +513,7 @@ for f in "$T/payload/falcon-launcher" "$T/payload/falcon-sensor" "$BUILD/falcon-
 	if file "$f" | grep -q 'statically linked' && ! ldd "$f" >/dev/null 2>&1; then
 		ok "$(basename "$f") is statically linked"
 	else
-		notok "$(basename "$f") is statically linked: $(file -b "$f")"
+		not_ok "$(basename "$f") is statically linked: $(file -b "$f")"
 	fi
 done
 if unshare -m --propagation private tests/runtime/init.sh "$T/payload" "$BUILD/falcon-init" \

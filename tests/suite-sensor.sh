@@ -12,25 +12,21 @@ set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 SCHEMA=${OCSF_SCHEMA:-tests/ocsf-schema}
+. tests/runtime/lib.sh
 
 if [ "$(id -u)" != 0 ]; then
-	echo "not ok - sensor: must run as root (capabilities, setuid, uid 1000)"
-	exit 1
+	bail_out "sensor: must run as root (capabilities, setuid, uid 1000)"
 fi
-. tests/runtime/lib.sh
-runtime_scratch sensor || { echo "not ok - sensor: cannot make a directory in /tmp"; exit 1; }
+runtime_scratch sensor || bail_out "sensor: cannot make a directory in /tmp"
 
 SENSOR=$BUILD/payload/falcon-sensor
 if [ ! -x "$SENSOR" ]; then
-	echo "not ok - sensor: $SENSOR is not built (run make all)"
-	exit 1
+	bail_out "sensor: $SENSOR is not built (run make all)"
 fi
 for prog in app hostile policy; do
 	if ! ${CC:-cc} -O2 -Wall -Wextra -D_GNU_SOURCE -o "$T/$prog" "tests/sensor/$prog.c" -lpthread \
 		2>"$T/cc.err"; then
-		echo "not ok - sensor: cannot build tests/sensor/$prog.c"
-		diag "$T/cc.err"
-		exit 1
+		bail_out "sensor: cannot build tests/sensor/$prog.c" "$T/cc.err"
 	fi
 done
 APP=$T/app
@@ -41,8 +37,7 @@ EV=tests/sensor/events.py
 # The schema is in the tree (tests/ocsf-schema); OCSF_SCHEMA may point
 # elsewhere, but never to nothing: every event is checked against it.
 if [ ! -f "$SCHEMA/dictionary.json" ]; then
-	echo "not ok - the OCSF schema is not at $SCHEMA (set OCSF_SCHEMA, or restore tests/ocsf-schema)"
-	exit 1
+	bail_out "the OCSF schema is not at $SCHEMA (set OCSF_SCHEMA, or restore tests/ocsf-schema)"
 fi
 SCHEMA=$(cd "$SCHEMA" && pwd)
 
@@ -75,7 +70,7 @@ same() {
 	if cmp -s "$n.n.out" "$n.out" && cmp -s "$n.n.err" "$n.err" && cmp -s "$n.n.rc" "$n.rc"; then
 		ok "$2"
 	else
-		notok "$2"
+		not_ok "$2"
 		echo "# native exit $(cat "$n.n.rc"), traced exit $(cat "$n.rc")"
 		diff "$n.n.out" "$n.out" | head -n 20 | sed 's/^/#   out /'
 		diff "$n.n.err" "$n.err" | head -n 20 | sed 's/^/#   err /'
@@ -87,7 +82,7 @@ valid() {
 		[ "$(tail -n 1 "$T/$1.ev" | python3 -c 'import json,sys; print(json.load(sys.stdin)["activity_name"])')" = Stop ]; then
 		ok "$2"
 	else
-		notok "$2"
+		not_ok "$2"
 		diag "$T/$1.val" "$T/$1.err"
 	fi
 }
@@ -99,7 +94,7 @@ q() { python3 "$EV" query "$T/$1.ev" "$2"; }
 qok() {
 	local r
 	r=$(q "$1" "$3" 2>&1)
-	if [ "$r" = yes ]; then ok "$2"; else notok "$2"; echo "# got: $r"; tab "$1" | head -n 20 | sed 's/^/#   /'; fi
+	if [ "$r" = yes ]; then ok "$2"; else not_ok "$2"; echo "# got: $r"; tab "$1" | head -n 20 | sed 's/^/#   /'; fi
 }
 
 # ---------------------------------------------------------------------------
@@ -133,7 +128,7 @@ run threads -- "$APP" app threads /bin/echo
 if [ "$(cat "$T/threads.out")" = from-a-thread ] && [ "$(cat "$T/threads.rc")" = 0 ]; then
 	ok "a non-leader thread executes: the new image runs"
 else
-	notok "a non-leader thread executes: the new image runs: exit $(cat "$T/threads.rc")"
+	not_ok "a non-leader thread executes: the new image runs: exit $(cat "$T/threads.rc")"
 	diag "$T/threads.out" "$T/threads.err"
 fi
 valid threads "exec from a thread: the events are OCSF"
@@ -165,7 +160,7 @@ same jobctl "kill -STOP/-TSTP/-TTIN/-TTOU stop a child (its parent sees it), -CO
 if grep -q '^ran while stopped: no$' "$T/jobctl.out" && ! grep -q 'ran while stopped: yes' "$T/jobctl.out"; then
 	ok "... and a stopped child does not run (PTRACE_LISTEN, not PTRACE_CONT)"
 else
-	notok "... and a stopped child does not run"
+	not_ok "... and a stopped child does not run"
 	diag "$T/jobctl.out"
 fi
 native sigq "$APP" sigqueue
@@ -178,10 +173,10 @@ for s in SEGV ABRT QUIT TERM KILL; do
 done
 for n in 0 1 42 255; do
 	run "exit$n" -- /bin/sh sh -c "exit $n"
-	if [ "$(cat "$T/exit$n.rc")" = "$n" ]; then ok "exit code $n is the app's"; else notok "exit code $n is the app's: $(cat "$T/exit$n.rc")"; fi
+	if [ "$(cat "$T/exit$n.rc")" = "$n" ]; then ok "exit code $n is the app's"; else not_ok "exit code $n is the app's: $(cat "$T/exit$n.rc")"; fi
 done
 run killed -- /bin/sh sh -c 'kill -USR1 $$'
-if [ "$(cat "$T/killed.rc")" = 138 ]; then ok "an app killed by SIGUSR1 gives 128+10"; else notok "an app killed by SIGUSR1 gives 128+10: $(cat "$T/killed.rc")"; fi
+if [ "$(cat "$T/killed.rc")" = 138 ]; then ok "an app killed by SIGUSR1 gives 128+10"; else not_ok "an app killed by SIGUSR1 gives 128+10: $(cat "$T/killed.rc")"; fi
 
 for mode in direct sensor sensor-off; do
 	case $mode in
@@ -192,7 +187,7 @@ for mode in direct sensor sensor-off; do
 	if [ "$out" = "stopped=1 jobs_stopped=1 bg=1 killed=143 exit=0" ]; then
 		ok "bash job control on a TTY: ^Z stops, bg resumes, kill ends ($mode)"
 	else
-		notok "bash job control on a TTY: ^Z stops, bg resumes, kill ends ($mode): $out"
+		not_ok "bash job control on a TTY: ^Z stops, bg resumes, kill ends ($mode): $out"
 	fi
 done
 
@@ -216,7 +211,7 @@ for sc in on off; do
 	if [ $gone = 1 ]; then
 		ok "kill -9 of the sensor (not PID 1) kills the app and its children (EXITKILL, seccomp $sc)"
 	else
-		notok "kill -9 of the sensor kills the app and its children (seccomp $sc): still running"
+		not_ok "kill -9 of the sensor kills the app and its children (seccomp $sc): still running"
 		kill -9 "$bg" "$app" 2>/dev/null
 	fi
 done
@@ -254,7 +249,7 @@ for sc in on off; do
 	if cmp -s "$T/attack.want" "$T/attack$sc.out" && [ "$(cat "$T/attack$sc.rc")" = 0 ]; then
 		ok "root app cannot ptrace, read/write the memory of, signal, stop, or rlimit the sensor (seccomp $sc)"
 	else
-		notok "root app cannot attack the sensor (seccomp $sc): exit $(cat "$T/attack$sc.rc")"
+		not_ok "root app cannot attack the sensor (seccomp $sc): exit $(cat "$T/attack$sc.rc")"
 		diff "$T/attack.want" "$T/attack$sc.out" | sed 's/^/#   /'
 	fi
 done
@@ -269,7 +264,7 @@ printf 'ptrace attach: EPERM\nopen mem for reading: EACCES\nprocess_vm_readv: EP
 if cmp -s "$T/peek.want" "$T/peek.out"; then
 	ok "without the filter too, a root process lacking CAP_SYS_PTRACE cannot ptrace or read the sensor (not dumpable)"
 else
-	notok "the sensor is not dumpable"
+	not_ok "the sensor is not dumpable"
 	diff "$T/peek.want" "$T/peek.out" | sed 's/^/#   /'
 fi
 kill "$spid"
@@ -291,7 +286,7 @@ EOF
 then
 	ok "the app has none of the 21 dropped capabilities in any set; NO_NEW_PRIVS; a filter"
 else
-	notok "the app's capabilities and NO_NEW_PRIVS"
+	not_ok "the app's capabilities and NO_NEW_PRIVS"
 	diag "$T/caps.out"
 fi
 
@@ -306,7 +301,7 @@ wantout() {
 	if cmp -s "$T/$1.want" "$T/$1.out" && [ "$(cat "$T/$1.rc")" = 0 ]; then
 		ok "$2"
 	else
-		notok "$2: exit $(cat "$T/$1.rc")"
+		not_ok "$2: exit $(cat "$T/$1.rc")"
 		diff "$T/$1.want" "$T/$1.out" | sed 's/^/#   /'
 		diag "$T/$1.err"
 	fi
@@ -316,7 +311,7 @@ wantpf() {
 	if [ "$(pf "$1")" = "$3" ]; then
 		ok "$2"
 	else
-		notok "$2"
+		not_ok "$2"
 		pf "$1" | sed 's/^/#   got: /'
 	fi
 }
@@ -352,7 +347,7 @@ integrity-untraced-clone true syscall
 namespace-unshare false unshare' ]; then
 	ok "--allow=io-uring,user-namespace lifts exactly those two policies (answers as natively, no policy Finding; the namespace rule sees the unshare)"
 else
-	notok "--allow=io-uring,user-namespace"
+	not_ok "--allow=io-uring,user-namespace"
 	diff "$T/pol-allow.n.out" "$T/pol-allow.out" | sed 's/^/#   /'
 	pf pol-allow | sed 's/^/#   /'
 fi
@@ -367,7 +362,7 @@ gone = not any(eff >> c & 1 for c in (19, 21, 2, 31, 12, 25, 22, 9))
 sys.exit(0 if kept and gone else 1)' "$T/pol-allowcaps.out"; then
 	ok "--allow=chroot,net-raw,sys-nice keeps CAP_SYS_CHROOT, NET_RAW, SYS_NICE, and only those"
 else
-	notok "--allow=chroot,net-raw,sys-nice"
+	not_ok "--allow=chroot,net-raw,sys-nice"
 	diag "$T/pol-allowcaps.out"
 fi
 rc=0
@@ -375,7 +370,7 @@ rc=0
 if [ $rc = 101 ] && grep -q 'bogus.*use io-uring, user-namespace, compat-abi, chroot, net-raw, sys-nice' "$T/pol-bad.err"; then
 	ok "--allow with an unknown name: a start failure that names the valid ones"
 else
-	notok "--allow with an unknown name: exit $rc"
+	not_ok "--allow with an unknown name: exit $rc"
 	diag "$T/pol-bad.err"
 fi
 
@@ -399,7 +394,7 @@ if ("$POLICY" int80 "$T/i80.native") >/dev/null 2>&1; then
 	wantout pol-i80 "compat-abi: an i386 open(O_CREAT) by int \$0x80 is skipped (ENOSYS, no file)"
 	wantpf pol-i80 "compat-abi: one Finding for two i386 calls" 'integrity-compat-abi true syscall'
 else
-	ok "compat-abi: i386 int \$0x80 # SKIP this kernel has no IA32 emulation (int \$0x80 is SIGSEGV)"
+	skip "compat-abi: i386 int \$0x80" "this kernel has no IA32 emulation (int \$0x80 is SIGSEGV)"
 fi
 
 printf '%s\n' 'setpriority PRIO_PROCESS sensor: EPERM' 'setpriority PRIO_PGRP sensor: EPERM' \
@@ -412,7 +407,7 @@ wantout pol-sched "sensor-target: setpriority, ioprio_set, sched_set* at the sen
 if [ "$(pf pol-sched | sort -u)" = 'integrity-sensor-target true syscall' ] && [ "$(pf pol-sched | wc -l)" = 9 ]; then
 	ok "sensor-target: a Finding for each of the 9 refusals"
 else
-	notok "sensor-target: scheduling Findings"
+	not_ok "sensor-target: scheduling Findings"
 	pf pol-sched | sed 's/^/#   /'
 fi
 qok pol-sched "sensor-target: the Finding names the sensor as the target" \
@@ -441,7 +436,7 @@ timeout -s KILL 60 "$SENSOR" --cid="$CID" --sink="file:$T/pol-sinkh.ev" -- /bin/
 if grep -q 'rc=[1-9]' "$T/pol-sinkh.out" && [ "$(pf pol-sinkh)" = 'integrity-sensor-target true open' ]; then
 	ok "sensor-target: a shell's >> on a hard link to the event file is refused"
 else
-	notok "sensor-target: a shell's >> on a hard link to the event file"
+	not_ok "sensor-target: a shell's >> on a hard link to the event file"
 	diag "$T/pol-sinkh.out" "$T/pol-sinkh.err"
 fi
 
@@ -469,7 +464,7 @@ for sc in on off; do
 	if grep -qx 'sensor exit 0' "$T/pol-kill$sc.err"; then
 		valid "pol-kill$sc" "kill(-1): the sensor survived and finished its events (seccomp $sc)"
 	else
-		notok "kill(-1): the sensor did not exit 0 (seccomp $sc)"
+		not_ok "kill(-1): the sensor did not exit 0 (seccomp $sc)"
 		diag "$T/pol-kill$sc.err"
 	fi
 done
@@ -480,7 +475,7 @@ printf 'PTRACE_TRACEME: EPERM\nPTRACE_ATTACH own child: EPERM\nPTRACE_SEIZE own 
 if cmp -s "$T/ownptrace.want" "$T/ownptrace.out"; then
 	ok "the app's PTRACE_TRACEME and PTRACE_ATTACH/SEIZE of its own child fail with EPERM"
 else
-	notok "the app's own ptrace"
+	not_ok "the app's own ptrace"
 	diff "$T/ownptrace.want" "$T/ownptrace.out" | sed 's/^/#   /'
 fi
 if command -v strace >/dev/null; then
@@ -488,7 +483,7 @@ if command -v strace >/dev/null; then
 	if [ "$(cat "$T/strace.rc")" != 0 ] && grep -q 'Operation not permitted' "$T/strace.err"; then
 		ok "strace inside the app fails loudly (EPERM), it does not hang"
 	else
-		notok "strace inside the app: exit $(cat "$T/strace.rc")"
+		not_ok "strace inside the app: exit $(cat "$T/strace.rc")"
 		diag "$T/strace.err"
 	fi
 fi
@@ -505,7 +500,7 @@ if [ "$(cat "$T/suid.n.out")" = 0 ] && [ "$(cat "$T/suidon.out")" = 1000 ] &&
 	[ "$(cat "$T/suidoff.out")" = 0 ]; then
 	ok "a setuid-root program: euid 0 natively, 1000 under the filter (NO_NEW_PRIVS), 0 with --seccomp=off"
 else
-	notok "setuid: native $(cat "$T/suid.n.out"), seccomp on $(cat "$T/suidon.out"), off $(cat "$T/suidoff.out")"
+	not_ok "setuid: native $(cat "$T/suid.n.out"), seccomp on $(cat "$T/suidon.out"), off $(cat "$T/suidoff.out")"
 	diag "$T/suidon.err" "$T/suidoff.err"
 fi
 
@@ -542,16 +537,16 @@ run pipeoff --seccomp=off -- /bin/sh sh -c "$PIPE"
 if cmp -s "$T/pipe.n.out" "$T/pipeoff.out" && [ "$(cat "$T/pipeoff.rc")" = 3 ]; then
 	ok "--seccomp=off: the pipeline's output and exit code"
 else
-	notok "--seccomp=off: the pipeline's output and exit code"
+	not_ok "--seccomp=off: the pipeline's output and exit code"
 fi
 valid pipeoff "--seccomp=off: the events are OCSF"
 if [ "$(q pipe 'sorted(e["unmapped"]["argv"] for e in launches)')" = "$(q pipeoff 'sorted(e["unmapped"]["argv"] for e in launches)')" ]; then
 	ok "--seccomp=off: the same Launches as with the filter"
 else
-	notok "--seccomp=off: the same Launches as with the filter"
+	not_ok "--seccomp=off: the same Launches as with the filter"
 fi
 run jobctloff --seccomp=off -- "$APP" app jobctl
-if cmp -s "$T/jobctl.n.out" "$T/jobctloff.out"; then ok "--seccomp=off: job control as without the sensor"; else notok "--seccomp=off: job control"; diag "$T/jobctloff.out"; fi
+if cmp -s "$T/jobctl.n.out" "$T/jobctloff.out"; then ok "--seccomp=off: job control as without the sensor"; else not_ok "--seccomp=off: job control"; diag "$T/jobctloff.out"; fi
 run hostileoff --seccomp=off -- "$HOSTILE" hostile argv100k /bin/echo
 qok hostileoff "--seccomp=off: 100 000 arguments decoded the same way" \
 	'launches[1]["unmapped"]["argc"] == 100000'
@@ -561,7 +556,7 @@ qok hostileoff "--seccomp=off: 100 000 arguments decoded the same way" \
 rc=0
 unshare --pid --fork --mount-proc "$SENSOR" --cid="$CID" --sink="file:$T/pid1.ev" -- \
 	/bin/sh sh -c "$PIPE" >"$T/pid1.out" 2>"$T/pid1.err" || rc=$?
-if [ $rc = 3 ] && cmp -s "$T/pipe.n.out" "$T/pid1.out"; then ok "as PID 1: the pipeline runs and exits 3"; else notok "as PID 1: exit $rc"; diag "$T/pid1.err"; fi
+if [ $rc = 3 ] && cmp -s "$T/pipe.n.out" "$T/pid1.out"; then ok "as PID 1: the pipeline runs and exits 3"; else not_ok "as PID 1: exit $rc"; diag "$T/pid1.err"; fi
 qok pid1 "as PID 1: the app's parent is pid 1" 'launches[0]["process"]["parent_process"]["pid"] == 1'
 rc=0
 unshare --pid --fork --mount-proc "$SENSOR" --cid="$CID" --sink="file:$T/pid1a.ev" -- \
@@ -569,7 +564,7 @@ unshare --pid --fork --mount-proc "$SENSOR" --cid="$CID" --sink="file:$T/pid1a.e
 if [ $rc = 0 ] && grep -q '^kill SIGSTOP: EPERM$' "$T/pid1a.out" && grep -q '^sensor stopped: no$' "$T/pid1a.out"; then
 	ok "as PID 1: the app cannot stop the sensor"
 else
-	notok "as PID 1: the app cannot stop the sensor: exit $rc"
+	not_ok "as PID 1: the app cannot stop the sensor: exit $rc"
 	diag "$T/pid1a.out"
 fi
 
@@ -582,7 +577,7 @@ if [ $rc = 0 ] && [ "$(cat "$T/def.out")" = to-stdout ] && grep -qx to-stderr "$
 	[ "$(grep -c '^{' "$T/def.err")" = "$(grep -c '^$' "$T/def.err")" ]; then
 	ok "by default the events go to stderr, one JSON line each after an empty line, beside the app's own lines"
 else
-	notok "events on stderr by default"
+	not_ok "events on stderr by default"
 	diag "$T/def.err"
 fi
 if python3 - "$SENSOR" "$CID" "$APP" >"$T/stall.out" 2>&1 <<'EOF'
@@ -619,11 +614,11 @@ then
 		grep -q '^ordered: True gaps are the drops: True$' "$T/stall.out"; then
 		ok "a log reader that stalls: the app finishes anyway, drops are counted and reported"
 	else
-		notok "a stalled sink"
+		not_ok "a stalled sink"
 		diag "$T/stall.out"
 	fi
 else
-	notok "a stalled sink: the harness failed"
+	not_ok "a stalled sink: the harness failed"
 	diag "$T/stall.out"
 fi
 # ---------------------------------------------------------------------------
@@ -705,11 +700,11 @@ EOF
 	if cmp -s "$T/blind.want" "$T/blind.out"; then
 		ok "O_NONBLOCK on the shared stderr, a full pipe, a flood, half lines: every event whole and in order, drops counted, all 20 shadow-read Findings kept"
 	else
-		notok "the app blinds the event stream"
+		not_ok "the app blinds the event stream"
 		diff "$T/blind.want" "$T/blind.out" | sed 's/^/#   /'
 	fi
 else
-	notok "the app blinds the event stream: the harness failed"
+	not_ok "the app blinds the event stream: the harness failed"
 	diag "$T/blind.out"
 fi
 if python3 - "$SENSOR" "$CID" "$APP" "$(command -v grep)" >"$T/bigf.out" 2>&1 <<'EOF'
@@ -748,11 +743,11 @@ then
 	if cmp -s "$T/bigf.want" "$T/bigf.out"; then
 		ok "a Finding with a 15 KiB argv, while the app writes 64 KiB half lines: cut to one atomic pipe write, marked truncated"
 	else
-		notok "a long Finding on a shared pipe"
+		not_ok "a long Finding on a shared pipe"
 		diff "$T/bigf.want" "$T/bigf.out" | sed 's/^/#   /'
 	fi
 else
-	notok "a long Finding on a shared pipe: the harness failed"
+	not_ok "a long Finding on a shared pipe: the harness failed"
 	diag "$T/bigf.out"
 fi
 # The sink's path reaches the app in SPY_SINK only (the app's argv is on
@@ -770,7 +765,7 @@ EOF
 if cmp -s "$T/spy.want" "$T/spy.out"; then
 	ok "the app cannot find the sink: not in the sensor's cmdline, environ and fd links refused, no FALCONCTL_OPTS, no inherited fd"
 else
-	notok "the app finds the sink"
+	not_ok "the app finds the sink"
 	diff "$T/spy.want" "$T/spy.out" | sed 's/^/#   /'
 fi
 valid spy "spy: the events are OCSF"
@@ -844,11 +839,11 @@ EOF
 	if cmp -s "$T/steal.want" "$T/steal.out"; then
 		ok "natively a thief that reopens its stderr for reading takes lines out of the log; under the sensor the app's fd 2 is not the log pipe, and thieves draining it do not take the sensor's Finding"
 	else
-		notok "a thief reopening the app's stderr for reading"
+		not_ok "a thief reopening the app's stderr for reading"
 		diff "$T/steal.want" "$T/steal.out" | sed 's/^/#   /'
 	fi
 else
-	notok "a thief reopening the app's stderr for reading: the harness failed"
+	not_ok "a thief reopening the app's stderr for reading: the harness failed"
 	diag "$T/steal.out"
 fi
 
@@ -867,7 +862,7 @@ if [ "$(wc -l <"$T/alt.n")" = 6000 ] && cmp -s "$T/alt.n" "$T/alt.p" && cmp -s "
 	[ "$(wc -l <"$T/sep.n.out")" = 3000 ] && cmp -s "$T/sep.n.out" "$T/sep.p.out" && cmp -s "$T/sep.n.err" "$T/sep.p.err"; then
 	ok "stdout and stderr through the relay: 2>&1 keeps the exact interleaving of 6000 lines (pipe and file), two pipes each keep their order"
 else
-	notok "stdout and stderr through the relay, in order"
+	not_ok "stdout and stderr through the relay, in order"
 	for f in alt.p alt.f; do cmp "$T/alt.n" "$T/$f" 2>&1 | sed 's/^/#   /'; done
 	for f in out err; do cmp "$T/sep.n.$f" "$T/sep.p.$f" 2>&1 | sed 's/^/#   /'; done
 fi
@@ -887,7 +882,7 @@ done
 if [ "$got" = " $want $want $want $want" ]; then
 	ok "50 MB through the relay arrive whole (checksum), in 64 KiB and 1000-byte writes, to a pipe and to a file"
 else
-	notok "50 MB through the relay: want $want, got$got"
+	not_ok "50 MB through the relay: want $want, got$got"
 fi
 rm -f "$T/big.out"
 
@@ -897,7 +892,7 @@ for c in 'echo x; exit 7' 'echo x >&2; kill -TERM $$' 'exec cat /nonexistent'; d
 	n=${PIPESTATUS[0]}
 	timeout -s KILL 60 "$SENSOR" --cid="$CID" --sink="file:$T/st.ev" -- /bin/sh sh -c "$c" 2>/dev/null | cat >/dev/null
 	p=${PIPESTATUS[0]}
-	if [ "$n" = "$p" ]; then ok "exit status through the relay: $c -> $p, as natively"; else notok "exit status through the relay: $c: native $n, sensor $p"; fi
+	if [ "$n" = "$p" ]; then ok "exit status through the relay: $c -> $p, as natively"; else not_ok "exit status through the relay: $c: native $n, sensor $p"; fi
 done
 
 # A log reader that goes away: the app gets SIGPIPE, or EPIPE when it
@@ -923,7 +918,7 @@ for c in 'yes; echo "yes: $?" >&2' 'trap "" PIPE; yes; echo "yes: $?" >&2'; do
 		if epipe_pair "$c" "$reader"; then
 			ok "the log reader goes away ($reader): $(tr '\n' ' ' <"$T/epipe$n.p")as natively ($c)"
 		else
-			notok "the log reader goes away ($reader, $c)"
+			not_ok "the log reader goes away ($reader, $c)"
 			diag "$T/epipe$n.n" "$T/epipe$n.p"
 		fi
 	done
@@ -933,7 +928,7 @@ for c in "$IDLE" "trap '' PIPE; $IDLE"; do
 	if epipe_pair "$c" 'head -n 1'; then
 		ok "the log reader went away while the app slept: its next write fails, $(tr '\n' ' ' <"$T/epipe$n.p")as natively"
 	else
-		notok "the log reader went away while the app slept ($c)"
+		not_ok "the log reader went away while the app slept ($c)"
 		diag "$T/epipe$n.n" "$T/epipe$n.p"
 	fi
 done
@@ -984,11 +979,11 @@ then
 	if cmp -s "$T/nonblock.want" "$T/nonblock.out"; then
 		ok "a log made non-blocking from outside, a slow reader: the relay waits for room, 4 MiB arrive whole through a pipe and a socket, the app sees no EAGAIN"
 	else
-		notok "a non-blocking log with a slow reader"
+		not_ok "a non-blocking log with a slow reader"
 		diff "$T/nonblock.want" "$T/nonblock.out" | sed 's/^/#   /'
 	fi
 else
-	notok "a non-blocking log with a slow reader: the harness failed"
+	not_ok "a non-blocking log with a slow reader: the harness failed"
 	diag "$T/nonblock.out"
 fi
 
@@ -1010,7 +1005,7 @@ if [ $rc = 4 ] && [ "$(cat "$T/norelay.out")" = "$T/norelay.fifo" ] &&
 	grep -q '"uid":"sensitive-file-read"' "$T/norelay.ev"; then
 	ok "no descriptors to spare for the relay: a warning names the fallback, the app writes to the log itself, the sensor still traces"
 else
-	notok "the relay's fallback: exit $rc"
+	not_ok "the relay's fallback: exit $rc"
 	diag "$T/norelay.out" "$T/norelay.err"
 fi
 
@@ -1023,11 +1018,11 @@ if command -v script >/dev/null && script -qec "/bin/sh $T/ttyfds.sh" /dev/null 
 	if cmp -s "$T/ttyfds.n" "$T/ttyfds.p"; then
 		ok "a terminal is not relayed: the app's fd 1 and fd 2 are the pty, isatty true"
 	else
-		notok "a terminal is not relayed"
+		not_ok "a terminal is not relayed"
 		diag "$T/ttyfds.n" "$T/ttyfds.p"
 	fi
 else
-	ok "a terminal is not relayed # SKIP script(1) cannot give this host a pty"
+	skip "a terminal is not relayed" "script(1) cannot give this host a pty"
 fi
 
 # A daemon that outlives the app and holds its stdout does not keep the
@@ -1046,7 +1041,7 @@ for d in 'sleep 30' 'exec yes tick'; do
 	if [ "$rc" = 0 ] && [ "$(cat "$T/daemon.out")" = 1 ] && [ $ms -lt 4000 ]; then
 		ok "a daemon holding stdout ($d) does not keep the sensor: exit after $ms ms, the app's line arrived"
 	else
-		notok "a daemon holding stdout ($d): exit $rc after $ms ms"
+		not_ok "a daemon holding stdout ($d): exit $rc after $ms ms"
 		diag "$T/daemon.out" "$T/daemon.err"
 	fi
 done
@@ -1057,11 +1052,11 @@ rc=0
 if [ $rc = 5 ] && grep -q 'WITHOUT the Falcon sensor (fail-open): cannot open the event sink' "$T/badsink.err"; then
 	ok "a sink that cannot be opened: fail-open, with the reason"
 else
-	notok "a sink that cannot be opened: exit $rc"
+	not_ok "a sink that cannot be opened: exit $rc"
 	diag "$T/badsink.err"
 fi
 rc=0
 "$SENSOR" --cid="$CID" --fail=closed --sink=file:/nonexistent/dir/events -- /bin/sh sh -c 'exit 5' >"$T/badsink.out" 2>"$T/badsink.err" || rc=$?
-if [ $rc = 101 ]; then ok "... and with --fail=closed: exit 101, the app does not run"; else notok "... --fail=closed: exit $rc"; fi
+if [ $rc = 101 ]; then ok "... and with --fail=closed: exit 101, the app does not run"; else not_ok "... --fail=closed: exit $rc"; fi
 
 exit $failed

@@ -26,26 +26,21 @@ failed=0
 
 . tests/lib/tap.sh
 . tests/lib/proc_tree.sh
-ok() { echo "ok - servers: $1"; }
 
 if [ "$(id -u)" != 0 ]; then
-	echo "ok - servers # SKIP not root (the sensor must run as root)"
+	skip "servers" "not root (the sensor must run as root)"
 	exit 0
 fi
 SENSOR=$BUILD/payload/falcon-sensor
 if [ ! -x "$SENSOR" ]; then
-	echo "not ok - servers: $SENSOR is not built (run make all)"
-	exit 1
+	bail_out "servers: $SENSOR is not built (run make all)"
 fi
 SENSOR=$(cd "$(dirname "$SENSOR")" && pwd)/falcon-sensor
 # python3 resolved once (tests/sensor/events.py needs the standard library
 # only): a version manager's shim costs a shell per call.
 PYTHON=$(python3 -c 'import sys; print(sys.executable)' 2> /dev/null) || PYTHON=/usr/bin/python3
 
-T=$(mktemp -d /tmp/fc-servers.XXXXXX) || {
-	echo "not ok - servers: cannot make a directory in /tmp"
-	exit 1
-}
+T=$(mktemp -d /tmp/fc-servers.XXXXXX) || bail_out "servers: cannot make a directory in /tmp"
 # nginx's workers (nobody) and postgres must reach their files below T.
 chmod 711 "$T"
 
@@ -121,7 +116,7 @@ start() {
 		fi
 		sleep 0.1
 	done
-	ok "$name ($mode): answers within $READY_DEADLINE s"
+	ok "servers: $name ($mode): answers within $READY_DEADLINE s"
 }
 
 # stop NAME MODE SIGNAL: sends SIGNAL to the sensor (which forwards it) and
@@ -140,19 +135,19 @@ stop() {
 				"still running: $(named $(still_running "$TREE") | tr '\n' ' ')" "its output:" "$LOG"
 			kill_all
 		else
-			ok "$name ($mode): stops within $STOP_DEADLINE s of SIG$sig to the sensor"
+			ok "servers: $name ($mode): stops within $STOP_DEADLINE s of SIG$sig to the sensor"
 			wait "$SPID"
 			rc=$?
 			SPID=
 			if [ "$rc" -eq 0 ]; then
-				ok "$name ($mode): the sensor exits 0, the server's clean exit status"
+				ok "servers: $name ($mode): the sensor exits 0, the server's clean exit status"
 			else
 				not_ok "$name ($mode): the sensor exits 0, the server's clean exit status" \
 					"it exited $rc; its output:" "$LOG"
 			fi
 			left=$(still_running "$TREE")
 			if [ -z "$left" ]; then
-				ok "$name ($mode): no process left running"
+				ok "servers: $name ($mode): no process left running"
 			else
 				not_ok "$name ($mode): no process left running" "left: $(named $left)"
 				kill_all
@@ -194,13 +189,13 @@ check_events() {
 		problems+=("events that are not OCSF:" "$T/validate")
 	fi
 	if [ ${#problems[@]} -eq 0 ]; then
-		ok "$name ($mode): events: the server's Launch, valid OCSF, the sensor's Stop last ($(wc -l < "$EVF") lines)"
+		ok "servers: $name ($mode): events: the server's Launch, valid OCSF, the sensor's Stop last ($(wc -l < "$EVF") lines)"
 	else
 		not_ok "$name ($mode): events: the server's Launch, valid OCSF, the sensor's Stop last" "${problems[@]}"
 	fi
 	n=$(jq -R 'fromjson? // empty | select(.class_uid == 2004) | 1' "$EVF" | wc -l)
 	if [ "$n" -eq 0 ]; then
-		ok "$name ($mode): no Detection Finding"
+		ok "servers: $name ($mode): no Detection Finding"
 	else
 		not_ok "$name ($mode): no Detection Finding" "$n Detection Finding(s) from a benign server:"
 		findings_diag "$EVF"
@@ -245,26 +240,26 @@ EOF
 	if start nginx "$mode" "$NGINX_PORT" nginx_ready /usr/sbin/nginx -c "$d/nginx.conf" -p "$d/" -e "$d/error.log"; then
 		got=$(curl -fsS --max-time 10 "http://127.0.0.1:$NGINX_PORT/index.html" 2> "$T/curl.err")
 		if [ "$got" = "$(cat "$d/html/index.html")" ]; then
-			ok "nginx ($mode): serves index.html"
+			ok "servers: nginx ($mode): serves index.html"
 		else
 			not_ok "nginx ($mode): serves index.html" "got: $got" "$T/curl.err"
 		fi
 		# 1 MiB through sendfile, on a new connection each time.
 		if curl -fsS --max-time 20 -o "$T/big.got" "http://127.0.0.1:$NGINX_PORT/big.bin" 2> "$T/curl.err" &&
 			cmp -s "$T/big.got" "$d/html/big.bin"; then
-			ok "nginx ($mode): serves a 1 MiB file intact"
+			ok "servers: nginx ($mode): serves a 1 MiB file intact"
 		else
 			not_ok "nginx ($mode): serves a 1 MiB file intact" "$T/curl.err"
 		fi
 		if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "http://127.0.0.1:$NGINX_PORT/missing")" = 404 ]; then
-			ok "nginx ($mode): answers 404 for a missing file"
+			ok "servers: nginx ($mode): answers 404 for a missing file"
 		else
 			not_ok "nginx ($mode): answers 404 for a missing file"
 		fi
 	fi
 	stop nginx "$mode" QUIT
 	if grep -q 'GET /index.html' "$d/access.log" 2> /dev/null; then
-		ok "nginx ($mode): wrote its access log"
+		ok "servers: nginx ($mode): wrote its access log"
 	else
 		not_ok "nginx ($mode): wrote its access log" "$d/error.log"
 	fi
@@ -287,13 +282,13 @@ redis_suite() {
 			got=$(timeout 10 redis-cli -p "$REDIS_PORT" GET fc:key 2>&1)
 		fi
 		if [ "$got" = "$value" ]; then
-			ok "redis ($mode): SET then GET returns the value"
+			ok "servers: redis ($mode): SET then GET returns the value"
 		else
 			not_ok "redis ($mode): SET then GET returns the value" "got: $got"
 		fi
 		got=$(for _ in 1 2 3 4 5; do echo "INCR fc:n"; done | timeout 10 redis-cli -p "$REDIS_PORT" 2>&1 | tail -n 1)
 		if [ "$got" = 5 ]; then
-			ok "redis ($mode): five pipelined INCRs count to 5"
+			ok "servers: redis ($mode): five pipelined INCRs count to 5"
 		else
 			not_ok "redis ($mode): five pipelined INCRs count to 5" "got: $got"
 		fi
@@ -331,7 +326,7 @@ pg_suite() {
 			INSERT INTO fc SELECT g, 'row ' || g FROM generate_series(1, 1000) g;
 			SELECT count(*) || ' ' || max(v) FROM fc WHERE id % 10 = 0;" 2>&1)
 		if [ "$got" = "100 row 990" ]; then
-			ok "postgres ($mode): CREATE, INSERT and SELECT return the rows"
+			ok "servers: postgres ($mode): CREATE, INSERT and SELECT return the rows"
 		else
 			not_ok "postgres ($mode): CREATE, INSERT and SELECT return the rows" "got: $got"
 		fi
@@ -341,7 +336,7 @@ pg_suite() {
 			timeout 120 "$PGBIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -n -c 4 -j 2 -t 25 >> "$T/pgbench.out" 2>&1 &&
 			grep -q 'number of transactions actually processed: 100/100' "$T/pgbench.out" &&
 			[ "$(psql_c 'SELECT count(*) FROM pgbench_history' 2>&1)" = 100 ]; then
-			ok "postgres ($mode): pgbench, 4 clients, 100 TPC-B transactions, all in the history"
+			ok "servers: postgres ($mode): pgbench, 4 clients, 100 TPC-B transactions, all in the history"
 		else
 			not_ok "postgres ($mode): pgbench, 4 clients, 100 TPC-B transactions, all in the history" \
 				"$T/pgbench.out"

@@ -99,12 +99,12 @@ for dir in tests/templates/*/; do
 			not_ok "template $name ($variant)" "$bin is not built"
 			continue
 		fi
-		check "$name" "$dir" "$bin" "$input" 1 && echo "ok - template $name ($variant)"
+		check "$name" "$dir" "$bin" "$input" 1 && ok "template $name ($variant)"
 		[ -f "$dir/out" ] || continue
 		# The patched output, patched again, is the same output.
 		cp "$dir/out" "$work/$name.again.${input##*.}"
 		check "$name" "$dir" "$bin" "$work/$name.again.${input##*.}" 0 &&
-			echo "ok - template $name re-patch is identical ($variant)"
+			ok "template $name re-patch is identical ($variant)"
 	done
 	[ -f "$dir/out" ] || continue
 	# Re-read: the same outside the task definitions, the plain path's
@@ -113,7 +113,7 @@ for dir in tests/templates/*/; do
 	case_args "$dir" "$input"
 	if report=$(python3 tests/lib/cfn_check.py "$BUILD/falcon-patcher" "$input" \
 		"$work/$name.out.${input##*.}" "${args[@]}" 2>&1); then
-		echo "ok - template $name agrees with its input and the plain path"
+		ok "template $name agrees with its input and the plain path"
 	else
 		not_ok "template $name agrees with its input and the plain path" "$report"
 	fi

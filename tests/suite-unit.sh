@@ -7,6 +7,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 BUILD=${BUILD:-build}
+. tests/lib/tap.sh
 
 # Leaks are findings; stop at the first UBSan report (the build already
 # makes them fatal, this covers a build without -fno-sanitize-recover).
@@ -23,8 +24,7 @@ for src in tests/unit/test_*.c; do
 	name=$(basename "$src" .c)
 	bin=$BUILD/asan/$name
 	if [ ! -x "$bin" ]; then
-		echo "not ok - unit $name: $bin is not built (run make check)"
-		failed=1
+		not_ok "unit $name: $bin is not built (run make check)"
 		continue
 	fi
 	echo "# unit $name"
@@ -35,13 +35,11 @@ for src in tests/unit/test_*.c; do
 	sed -e '/^ok - /b' -e '/^not ok - /b' -e '/^#/b' -e 's/^/# /' "$out"
 	grep -q '^not ok - ' "$out" && failed=1
 	if grep -Eq 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|SUMMARY: [A-Za-z]+Sanitizer' "$err"; then
-		echo "not ok - unit $name: sanitizer report"
+		not_ok "unit $name: sanitizer report"
 		head -c 6000 "$err" | sed 's/^/#   /'
-		failed=1
 	elif [ "$rc" -ne 0 ] && ! grep -q '^not ok - ' "$out"; then
-		echo "not ok - unit $name: exited $rc without a failed check"
+		not_ok "unit $name: exited $rc without a failed check"
 		head -c 4000 "$err" | sed 's/^/#   /'
-		failed=1
 	elif [ -s "$err" ]; then
 		sed 's/^/# stderr: /' "$err" | head -n 40
 	fi

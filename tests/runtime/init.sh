@@ -33,7 +33,7 @@ expect_rc() {
 		{ [ "$rc" -lt 101 ] || [ "$(wc -l <"$T/$name.err")" = 1 ]; }; then
 		ok "$desc"
 	else
-		notok "$desc: exit $(cat "$T/$name.rc")"
+		not_ok "$desc: exit $(cat "$T/$name.rc")"
 		diag "$T/$name.out" "$T/$name.err"
 	fi
 }

@@ -3,6 +3,9 @@
 # be set, and T (a scratch directory; runtime_scratch makes one) before the
 # helpers run.
 
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/tap.sh"
+
 CID=0123456789ABCDEF0123456789ABCDEF-12
 failed=0
 
@@ -42,9 +45,6 @@ scratch_outside_tmp() {
 	return 1
 }
 
-ok() { echo "ok - $*"; }
-notok() { echo "not ok - $*"; failed=1; }
-
 # diag FILE...: a failed test's evidence, as diagnostics.
 diag() {
 	local f
@@ -59,7 +59,7 @@ diag() {
 check() {
 	local desc=$1
 	shift
-	if "$@"; then ok "$desc"; else notok "$desc"; fi
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
 }
 
 # The JSON array of strings for the arguments, as the patcher writes it
