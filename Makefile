@@ -21,7 +21,7 @@ COMMON := common/err.c common/json_doc.c common/strbuf.c common/slurp.c \
 PATCHER_LIB := $(COMMON) patcher/options.c patcher/taskdef.c \
 	patcher/entrypoint.c patcher/plan.c patcher/inject.c \
 	patcher/init_container.c patcher/patch.c patcher/image_config.c \
-	patcher/base64.c patcher/sha256.c patcher/image_ref.c \
+	patcher/base64.c patcher/digest.c patcher/image_ref.c \
 	patcher/docker_config.c patcher/cred_helper.c patcher/credentials.c \
 	patcher/auth_challenge.c patcher/http_client.c patcher/registry_reply.c \
 	patcher/registry.c
@@ -41,7 +41,7 @@ all: $(BUILD)/falcon-patcher $(BUILD)/falcon-init payload
 
 $(BUILD)/falcon-patcher: $(PATCHER) $(HEADERS) Makefile
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $(PATCHER) -lcjson -lcurl -lyaml
+	$(CC) $(CFLAGS) -o $@ $(PATCHER) -lcjson -lcurl -lyaml -lcrypto
 
 # The runtime: falcon-init (the init container's command) and the payload it
 # copies to the task volume, all static so that they run in any image
@@ -137,16 +137,16 @@ $(SENSOR_FUZZ): $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(SENSOR_LIB) \
 # through it as well as through the release build.
 $(BUILD)/asan/falcon-patcher: $(PATCHER) $(HEADERS) Makefile
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN) -U_FORTIFY_SOURCE -o $@ $(PATCHER) -lcjson -lcurl -lyaml
+	$(CC) $(CFLAGS) $(SAN) -U_FORTIFY_SOURCE -o $@ $(PATCHER) -lcjson -lcurl -lyaml -lcrypto
 
 $(BUILD)/asan/test_%: tests/unit/test_%.c tests/unit/unit.h $(PATCHER_LIB) $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN) -U_FORTIFY_SOURCE -Itests/unit -o $@ $< $(PATCHER_LIB) -lcjson -lcurl -lyaml
+	$(CC) $(CFLAGS) $(SAN) -U_FORTIFY_SOURCE -Itests/unit -o $@ $< $(PATCHER_LIB) -lcjson -lcurl -lyaml -lcrypto
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(PATCHER_LIB) $(HEADERS)
 	@mkdir -p $(@D)
 	$(CLANG) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -Icommon -Ipatcher \
-		-fsanitize=fuzzer,address,undefined -o $@ $< $(PATCHER_LIB) -lcjson -lcurl -lyaml
+		-fsanitize=fuzzer,address,undefined -o $@ $< $(PATCHER_LIB) -lcjson -lcurl -lyaml -lcrypto
 
 fuzz: $(patsubst tests/fuzz/fuzz_%.c,$(BUILD)/fuzz/fuzz_%,$(wildcard tests/fuzz/fuzz_*.c))
 
