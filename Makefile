@@ -61,7 +61,7 @@ SENSOR_LIB := $(RT_COMMON) common/falconctl_opts.c sensor-shim/signals.c \
 	sensor-shim/tracee_mem.c sensor-shim/syscall_decode.c sensor-shim/procfs.c \
 	sensor-shim/proc_table.c sensor-shim/verdict.c sensor-shim/json_out.c \
 	sensor-shim/ocsf.c sensor-shim/sink.c sensor-shim/json_parse.c \
-	sensor-shim/task_meta.c sensor-shim/activity.c sensor-shim/rules_load.c \
+	sensor-shim/http_get.c sensor-shim/task_meta.c sensor-shim/activity.c sensor-shim/rules_load.c \
 	sensor-shim/rules_match.c sensor-shim/rules_spec.c sensor-shim/path_resolve.c \
 	sensor-shim/identity.c sensor-shim/guard.c sensor-shim/observe.c sensor-shim/ocsf_activity.c \
 	sensor-shim/ocsf_finding.c sensor-shim/policy.c sensor-shim/kill_all.c \
