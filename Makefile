@@ -17,7 +17,7 @@ SAN := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 
 COMMON := common/err.c common/json_doc.c common/strbuf.c common/slurp.c \
 	common/atomic_write.c \
-	common/log.c common/strv_json.c common/shell_words.c common/falconctl_opts.c
+	common/log.c common/strv_json.c common/utf8.c common/shell_words.c common/falconctl_opts.c
 PATCHER_LIB := $(COMMON) patcher/options.c patcher/taskdef.c \
 	patcher/entrypoint.c patcher/plan.c patcher/inject.c \
 	patcher/init_container.c patcher/patch.c patcher/image_config.c \
@@ -50,7 +50,7 @@ $(BUILD)/falcon-patcher: $(PATCHER) $(HEADERS) Makefile
 RT_COMMON := common/err.c common/log.c
 INIT := $(RT_COMMON) common/atomic_write.c init/main.c init/install.c \
 	init/manifest.c init/remove_tree.c
-LAUNCHER := $(RT_COMMON) common/strv_json.c common/shell_words.c \
+LAUNCHER := $(RT_COMMON) common/strv_json.c common/utf8.c common/shell_words.c \
 	common/falconctl_opts.c launcher/main.c launcher/app_argv.c \
 	launcher/lookpath.c launcher/sensor_start.c
 # The sensor less main.c, for its unit tests and fuzz targets too.
@@ -67,7 +67,7 @@ SENSOR_LIB := $(RT_COMMON) common/falconctl_opts.c sensor-shim/signals.c \
 	sensor-shim/ocsf_finding.c sensor-shim/policy.c sensor-shim/kill_all.c \
 	sensor-shim/relay.c sensor-shim/entrants.c sensor-shim/filter_inject.c \
 	sensor-shim/status.c \
-	common/slurp.c common/strbuf.c $(BUILD)/gen/rules_builtin.c
+	common/slurp.c common/strbuf.c common/utf8.c $(BUILD)/gen/rules_builtin.c
 SENSOR := $(SENSOR_LIB) sensor-shim/main.c
 SENSOR_LIBS := -lseccomp -lcap-ng -lpthread
 RT_HEADERS := $(HEADERS) $(wildcard init/*.h launcher/*.h sensor-shim/*.h)
