@@ -15,10 +15,10 @@ CFLAGS += -std=gnu11 -D_GNU_SOURCE $(WARN) -D_FORTIFY_SOURCE=2 -fstack-protector
 SAN := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 
-COMMON := common/err.c common/json_doc.c common/strbuf.c common/slurp.c \
+COMMON := common/err.c common/strbuf.c common/slurp.c \
 	common/atomic_write.c \
 	common/log.c common/strv_json.c common/utf8.c common/shell_words.c common/falconctl_opts.c
-PATCHER_LIB := $(COMMON) patcher/options.c patcher/taskdef.c \
+PATCHER_LIB := $(COMMON) patcher/json_doc.c patcher/options.c patcher/taskdef.c \
 	patcher/entrypoint.c patcher/plan.c patcher/inject.c \
 	patcher/init_container.c patcher/patch.c patcher/image_config.c \
 	patcher/base64.c patcher/digest.c patcher/image_ref.c \
@@ -110,27 +110,27 @@ $(BUILD)/asan/test_lookpath: tests/unit/test_lookpath.c tests/unit/unit.h \
 	$(CC) $(CFLAGS) $(SAN) -U_FORTIFY_SOURCE -Itests/unit -Ilauncher -o $@ $< \
 		launcher/lookpath.c common/err.c
 
-# The sensor's unit tests link the sensor's own files (and json_doc.c, to
-# check that what the sensor writes is strict JSON).
+# The sensor's unit tests link the sensor's own files (and the patcher's
+# json_doc.c, to check that what the sensor writes is strict JSON).
 SENSOR_TESTS := $(addprefix $(BUILD)/asan/,test_seccomp_filter test_tracee_mem \
 	test_sensor_json test_json_parse test_task_meta test_rules test_path_resolve \
 	test_identity test_relay)
 $(SENSOR_TESTS): $(BUILD)/asan/test_%: tests/unit/test_%.c tests/unit/unit.h \
 		tests/unit/bpf_sim.h $(SENSOR_LIB) \
-		common/json_doc.c $(RT_HEADERS) Makefile
+		patcher/json_doc.c $(RT_HEADERS) Makefile
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SAN) -U_FORTIFY_SOURCE -Itests/unit -Isensor-shim -o $@ $< \
-		$(SENSOR_LIB) common/json_doc.c $(SENSOR_LIBS) -lcjson
+		$(SENSOR_LIB) patcher/json_doc.c $(SENSOR_LIBS) -lcjson
 
 # The sensor's fuzz targets: the parsers of what tracees and the
 # environment hand it.
 SENSOR_FUZZ := $(addprefix $(BUILD)/fuzz/,fuzz_tracee_event fuzz_json_parse \
 	fuzz_task_meta fuzz_rules fuzz_tracee_activity fuzz_proc_stat)
 $(SENSOR_FUZZ): $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(SENSOR_LIB) \
-		common/json_doc.c $(RT_HEADERS)
+		patcher/json_doc.c $(RT_HEADERS)
 	@mkdir -p $(@D)
-	$(CLANG) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -Icommon -Isensor-shim \
-		-fsanitize=fuzzer,address,undefined -o $@ $< $(SENSOR_LIB) common/json_doc.c \
+	$(CLANG) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -Icommon -Ipatcher -Isensor-shim \
+		-fsanitize=fuzzer,address,undefined -o $@ $< $(SENSOR_LIB) patcher/json_doc.c \
 		$(SENSOR_LIBS) -lcjson
 
 # The same program under AddressSanitizer and UBSan; the golden tests run
