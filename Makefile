@@ -56,11 +56,12 @@ $(foreach f,$(FLAVOURS),$(eval FLAGS_$f := $(CC_$f) | $(LD_$f)))
 srcs = $(sort $(wildcard $1/*.c $1/*/*.c))
 incs = $(addprefix -I,$(sort $(patsubst %/,%,$(dir $(call srcs,$1)) $1)))
 
-# Shared code. json_doc.c (over cJSON) is the patcher's: the runtime
-# programs link without cJSON, and only the sensor's unit tests and fuzz
-# targets use it beside the sensor, to check that its output is strict JSON.
-COMMON_SRCS := $(filter-out common/json_doc.c,$(call srcs,common))
-PATCHER_SRCS := $(filter-out patcher/main.c,$(call srcs,patcher)) common/json_doc.c
+# Shared code, and each component's. patcher/json_doc.c (over cJSON) is
+# the patcher's: the runtime programs link without cJSON, and only the
+# sensor's unit tests and fuzz targets use it beside the sensor, to check
+# that its output is strict JSON.
+COMMON_SRCS := $(call srcs,common)
+PATCHER_SRCS := $(filter-out patcher/main.c,$(call srcs,patcher))
 INIT_SRCS := $(filter-out init/main.c,$(call srcs,init))
 LAUNCHER_SRCS := $(filter-out launcher/main.c,$(call srcs,launcher))
 SENSOR_SRCS := $(filter-out sensor-shim/main.c,$(call srcs,sensor-shim)) \
@@ -74,7 +75,7 @@ INIT_INC := -Icommon $(call incs,init)
 LAUNCHER_INC := -Icommon $(call incs,launcher)
 SENSOR_INC := -Icommon $(call incs,sensor-shim)
 
-PATCHER_LIBS := -lcjson -lcurl -lyaml
+PATCHER_LIBS := -lcjson -lcurl -lcrypto -lyaml
 SENSOR_LIBS := -lseccomp -lcap-ng -lpthread
 
 # $(call obj,FLAVOUR,SOURCES): their objects. A generated source,
@@ -118,13 +119,13 @@ $(foreach f,$(FLAVOURS), \
 $(call obj,asan,$(addprefix tests/unit/,$(addsuffix .c,$(PATCHER_TESTS)))): \
 	INC := -Itests/unit $(PATCHER_INC)
 $(call obj,asan,$(addprefix tests/unit/,$(addsuffix .c,$(SENSOR_TESTS)))): \
-	INC := -Itests/unit $(SENSOR_INC)
+	INC := -Itests/unit $(SENSOR_INC) -Ipatcher
 $(call obj,asan,$(addprefix tests/unit/,$(addsuffix .c,$(LAUNCHER_TESTS)))): \
 	INC := -Itests/unit $(LAUNCHER_INC)
 $(call obj,fuzz,$(addprefix tests/fuzz/,$(addsuffix .c,$(PATCHER_FUZZ)))): \
 	INC := -Itests/fuzz $(PATCHER_INC)
 $(call obj,fuzz,$(addprefix tests/fuzz/,$(addsuffix .c,$(SENSOR_FUZZ)))): \
-	INC := -Itests/fuzz $(SENSOR_INC)
+	INC := -Itests/fuzz $(SENSOR_INC) -Ipatcher
 
 define flavour_rules
 $(BUILD)/$1/obj/%.o: %.c $(BUILD)/$1/flags
@@ -221,7 +222,7 @@ $(addprefix $(BUILD)/asan/,$(PATCHER_TESTS)): $(BUILD)/asan/%: \
 	$(LD_asan) -o $@ $^ $(PATCHER_LIBS)
 
 $(addprefix $(BUILD)/asan/,$(SENSOR_TESTS)): $(BUILD)/asan/%: \
-		$(BUILD)/asan/obj/tests/unit/%.o $(call obj,asan,common/json_doc.c) \
+		$(BUILD)/asan/obj/tests/unit/%.o $(call obj,asan,patcher/json_doc.c) \
 		$(call lib,asan,sensor) $(call lib,asan,common)
 	$(LD_asan) -o $@ $^ $(SENSOR_LIBS) -lcjson
 
@@ -238,7 +239,7 @@ $(addprefix $(BUILD)/fuzz/,$(PATCHER_FUZZ)): $(BUILD)/fuzz/%: \
 	$(LD_fuzz) -o $@ $^ $(PATCHER_LIBS)
 
 $(addprefix $(BUILD)/fuzz/,$(SENSOR_FUZZ)): $(BUILD)/fuzz/%: \
-		$(BUILD)/fuzz/obj/tests/fuzz/%.o $(call obj,fuzz,common/json_doc.c) \
+		$(BUILD)/fuzz/obj/tests/fuzz/%.o $(call obj,fuzz,patcher/json_doc.c) \
 		$(call lib,fuzz,sensor) $(call lib,fuzz,common)
 	$(LD_fuzz) -o $@ $^ $(SENSOR_LIBS) -lcjson
 

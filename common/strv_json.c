@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 struct scan {
 	const unsigned char *s;
 	size_t len, i;
@@ -70,21 +72,11 @@ static int hex4(struct scan *sc, uint32_t *cp)
 
 static void put_utf8(struct scan *sc, uint32_t cp)
 {
-	if (cp < 0x80) {
-		put(sc, (unsigned char)cp);
-	} else if (cp < 0x800) {
-		put(sc, (unsigned char)(0xc0 | cp >> 6));
-		put(sc, (unsigned char)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		put(sc, (unsigned char)(0xe0 | cp >> 12));
-		put(sc, (unsigned char)(0x80 | (cp >> 6 & 0x3f)));
-		put(sc, (unsigned char)(0x80 | (cp & 0x3f)));
-	} else {
-		put(sc, (unsigned char)(0xf0 | cp >> 18));
-		put(sc, (unsigned char)(0x80 | (cp >> 12 & 0x3f)));
-		put(sc, (unsigned char)(0x80 | (cp >> 6 & 0x3f)));
-		put(sc, (unsigned char)(0x80 | (cp & 0x3f)));
-	}
+	char b[4];
+	size_t n = utf8_encode(cp, b);
+
+	for (size_t k = 0; k < n; k++)
+		put(sc, (unsigned char)b[k]);
 }
 
 /* \uXXXX, with UTF-16 surrogate pairs joined; a lone surrogate has no UTF-8
@@ -152,34 +144,13 @@ static int escape(struct scan *sc)
  * them: no overlong forms, no surrogates, nothing above U+10FFFF. */
 static int utf8(struct scan *sc)
 {
-	const unsigned char *p = sc->s + sc->i;
-	size_t left = sc->len - sc->i, n;
-	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n = utf8_seq_len(sc->s + sc->i, sc->len - sc->i);
 
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 2;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 3;
-		if (p[0] == 0xe0)
-			lo = 0xa0;
-		else if (p[0] == 0xed)
-			hi = 0x9f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		if (p[0] == 0xf0)
-			lo = 0x90;
-		else if (p[0] == 0xf4)
-			hi = 0x8f;
-	} else {
+	/* The caller saw a byte from 0x80 up: 0 is the only length below 2. */
+	if (n == 0)
 		return bad(sc, sc->i, "invalid UTF-8");
-	}
-	if (left < n || p[1] < lo || p[1] > hi)
-		return bad(sc, sc->i, "invalid UTF-8");
-	for (size_t k = 2; k < n; k++)
-		if (p[k] < 0x80 || p[k] > 0xbf)
-			return bad(sc, sc->i, "invalid UTF-8");
 	for (size_t k = 0; k < n; k++)
-		put(sc, p[k]);
+		put(sc, sc->s[sc->i + k]);
 	sc->i += n;
 	return 0;
 }

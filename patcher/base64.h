@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 /* Returns a malloc'd NUL-terminated encoding of n bytes, or NULL when out
- * of memory. */
+ * of memory (or n is over 1.5 GiB, more than libcrypto's int length). */
 char *base64_encode(const void *data, size_t n);
 
 /* Decodes s (length n) into a malloc'd buffer, NUL-terminated for

@@ -2,7 +2,10 @@
  * them, to find one value's place in the text. */
 #include "json_span.h"
 
+#include <stdint.h>
 #include <string.h>
+
+#include "utf8.h"
 
 /* White space as the parser (cJSON) takes it: any byte up to ' '. */
 static int ws(char c)
@@ -80,31 +83,6 @@ static unsigned hex4(const char *p, int *ok)
 	return v;
 }
 
-/* Encodes c as UTF-8 into out (4 bytes at most); returns the length. */
-static size_t utf8(unsigned long c, char *out)
-{
-	if (c < 0x80) {
-		out[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		out[0] = (char)(0xc0 | (c >> 6));
-		out[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	if (c < 0x10000) {
-		out[0] = (char)(0xe0 | (c >> 12));
-		out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | (c >> 18));
-	out[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-	out[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-	out[3] = (char)(0x80 | (c & 0x3f));
-	return 4;
-}
-
 /* Whether the string at [i, end) (quotes included) decodes to key. */
 static int key_is(const char *s, size_t i, size_t end, const char *key)
 {
@@ -144,7 +122,7 @@ static int key_is(const char *s, size_t i, size_t end, const char *key)
 			}
 			if (!ok)
 				return 0;
-			m = utf8(c, buf);
+			m = utf8_encode((uint32_t)c, buf);
 		} else {
 			return 0;
 		}

@@ -15,8 +15,8 @@
 
 #include "auth_challenge.h"
 #include "base64.h"
+#include "digest.h"
 #include "registry_reply.h"
-#include "sha256.h"
 
 #define MANIFEST_MAX (4 * 1024 * 1024) /* distribution's own limit */
 #define CONFIG_MAX (16 * 1024 * 1024)
@@ -471,12 +471,25 @@ static int get(struct session *s, const char *path, const char *accept,
 	return -1;
 }
 
+/* The sha256 digest string of a reply's body. libcrypto fails only when
+ * out of memory or configured without SHA-256: not the registry's fault. */
+static int reply_digest(const struct http_reply *rep, char out[72],
+			struct fc_err *e)
+{
+	if (digest_sha256_string(rep->body, rep->len, out) == 0)
+		return 0;
+	return fc_fail(e, FC_ERR_SYSTEM, "cannot compute a sha256 digest with "
+		       "libcrypto (out of memory, or SHA-256 disabled by its "
+		       "configuration)");
+}
+
 static int check_digest(struct session *s, const struct http_reply *rep,
 			const char *want, const char *what, struct fc_err *e)
 {
 	char got[72];
 
-	sha256_digest_string(rep->body, rep->len, got);
+	if (reply_digest(rep, got, e) < 0)
+		return -1;
 	if (strcmp(got, want) == 0)
 		return 0;
 	return fc_fail(e, FC_ERR_LOOKUP,
@@ -499,7 +512,8 @@ static int fetch_manifest(struct session *s, const char *task_arch,
 		return -1;
 	if (s->r->digest[0] && check_digest(s, &rep, s->r->digest, "manifest", e) < 0)
 		goto fail;
-	sha256_digest_string(rep.body, rep.len, meta->digest);
+	if (reply_digest(&rep, meta->digest, e) < 0)
+		goto fail;
 	if (reply_parse_manifest(rep.body, rep.len, rep.content_type, m, e) < 0)
 		goto fail;
 	http_reply_free(&rep);

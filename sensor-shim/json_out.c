@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 /* Each thread builds its lines in a buffer it keeps from one line to
  * the next (the tracer and the sink's writer both make events): a line
  * then costs one allocation of its own size, where a fresh buffer cost
@@ -143,39 +145,6 @@ void jout_obj_begin(struct jout *j) { open_level(j, '{'); }
 void jout_obj_end(struct jout *j) { close_level(j, '}'); }
 void jout_arr_begin(struct jout *j) { open_level(j, '['); }
 void jout_arr_end(struct jout *j) { close_level(j, ']'); }
-
-size_t utf8_seq_len(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t need;
-
-	if (c < 0x80)
-		return 1;
-	if (c < 0xc2 || c > 0xf4)
-		return 0; /* continuation, overlong lead or beyond U+10FFFF */
-	if (c < 0xe0) {
-		need = 2;
-	} else if (c < 0xf0) {
-		need = 3;
-		if (c == 0xe0)
-			lo = 0xa0; /* overlong */
-		else if (c == 0xed)
-			hi = 0x9f; /* surrogates */
-	} else {
-		need = 4;
-		if (c == 0xf0)
-			lo = 0x90; /* overlong */
-		else if (c == 0xf4)
-			hi = 0x8f; /* above U+10FFFF */
-	}
-	if (n < need || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < need; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return need;
-}
 
 void jout_set_caps(struct jout *j, size_t str_cap, size_t items_cap)
 {

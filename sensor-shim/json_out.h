@@ -65,9 +65,4 @@ void jout_kbool(struct jout *j, const char *key, int v);
 void jout_kobj(struct jout *j, const char *key);
 void jout_karr(struct jout *j, const char *key);
 
-/* The length of the valid UTF-8 sequence that starts s[0..n), 1 to 4, or
- * 0 if s[0] does not start one (an invalid or truncated sequence, an
- * overlong form, a surrogate or a code point above U+10FFFF). */
-size_t utf8_seq_len(const unsigned char *s, size_t n);
-
 #endif

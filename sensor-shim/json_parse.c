@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_out.h"
+#include "utf8.h"
 
 struct parser {
 	const unsigned char *p, *end;
@@ -102,30 +102,6 @@ static int hex4(const unsigned char *s, unsigned *out)
 	}
 	*out = v;
 	return 0;
-}
-
-static size_t put_utf8(char *o, unsigned cp)
-{
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (char)(0xc0 | cp >> 6);
-		o[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (char)(0xe0 | cp >> 12);
-		o[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		o[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	o[0] = (char)(0xf0 | cp >> 18);
-	o[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-	o[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-	o[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
 }
 
 /* The \uXXXX escape at s (s[0] is the backslash, q the string's end),
@@ -219,7 +195,7 @@ static int parse_string(struct parser *ps, char **out, size_t *outlen)
 
 			if (unicode_escape(ps, s, q, &cp, &used) < 0)
 				goto bad;
-			o += put_utf8(o, cp);
+			o += utf8_encode(cp, o);
 			s += used;
 			continue;
 		}

@@ -1,11 +1,10 @@
 /* task_meta.h: the ECS task metadata every event carries, read once at
  * start from the container metadata endpoint v4
  * (ECS_CONTAINER_METADATA_URI_V4, e.g. http://169.254.170.2/v4/<id>):
- * GET ${URI} describes this container, GET ${URI}/task the task. The
- * endpoint is plain HTTP on a link-local address, so this is a small
- * HTTP/1.0 client over a TCP socket (the sensor is static and links no
- * libcurl), with a deadline: a slow or broken endpoint costs the
- * application's start at most that, and the sensor runs on without it. */
+ * GET ${URI} describes this container, GET ${URI}/task the task, both
+ * through http_get.h under one deadline: a slow or broken endpoint costs
+ * the application's start at most that, and the sensor runs on without
+ * it. */
 #ifndef FC_TASK_META_H
 #define FC_TASK_META_H
 

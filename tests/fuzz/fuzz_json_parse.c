@@ -13,6 +13,7 @@
 
 #include "json_doc.h"
 #include "json_out.h"
+#include "utf8.h"
 #include "json_parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -8,6 +8,7 @@
 
 #include "json_doc.h"
 #include "json_out.h"
+#include "utf8.h"
 #include "ocsf.h"
 
 static const struct {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "strbuf.h"
+#include "utf8.h"
 
 /* Where each number literal sits in the text, in document order. A depth-first
  * walk of the parsed tree meets the numbers in the same order. */
@@ -99,42 +100,6 @@ static int push_lexeme(struct lexemes *lx, size_t off, size_t len)
 	return 0;
 }
 
-/* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong
- * forms, no surrogates, nothing above U+10FFFF), or 0. The AWS CLI refuses
- * a file that is not UTF-8, so the patcher must not pass one through. */
-static size_t utf8_len(const unsigned char *p, size_t left)
-{
-	unsigned char lo = 0x80, hi = 0xBF;
-	size_t n;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xC2 && p[0] <= 0xDF)
-		n = 2;
-	else if (p[0] >= 0xE0 && p[0] <= 0xEF)
-		n = 3;
-	else if (p[0] >= 0xF0 && p[0] <= 0xF4)
-		n = 4;
-	else
-		return 0;
-	if (left < n)
-		return 0;
-	if (p[0] == 0xE0)
-		lo = 0xA0;
-	else if (p[0] == 0xED)
-		hi = 0x9F;
-	else if (p[0] == 0xF0)
-		lo = 0x90;
-	else if (p[0] == 0xF4)
-		hi = 0x8F;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xBF)
-			return 0;
-	return n;
-}
-
 static int is_number_char(char c)
 {
 	return (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.' ||
@@ -149,7 +114,9 @@ static int scan_string(const char *s, size_t n, size_t *i, const char *what,
 	size_t j;
 
 	for (j = *i + 1; j < n && s[j] != '"'; j++) {
-		size_t u = utf8_len((const unsigned char *)s + j, n - j);
+		/* The AWS CLI refuses a file that is not UTF-8, so the
+		 * patcher must not pass one through. */
+		size_t u = utf8_seq_len((const unsigned char *)s + j, n - j);
 
 		if (s[j] == '\0')
 			return fail_at(e, what, s, j, "a NUL byte");
