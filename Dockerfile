@@ -15,7 +15,7 @@ FROM ${BASE} AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 	build-essential libcjson-dev libcurl4-openssl-dev libyaml-dev libseccomp-dev \
-	libcap-ng-dev zlib1g-dev \
+	libcap-ng-dev libssl-dev zlib1g-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# relay.sh: what the log relay (sensor-shim/relay.h) costs an application
+# relay.sh: what the log relay (sensor-shim/supervise/relay.h) costs an application
 # that writes to stdout: native, and under falcon-sensor, whose relay
 # thread moves each byte from the application's relay pipe to the real
 # one (a pipe read by cat, as the log driver reads the container's). A

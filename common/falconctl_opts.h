@@ -51,7 +51,7 @@ enum fc_entrants {
 
 /* --allow=LIST: each name lifts one refusal the sensor makes by default
  * to close a blind spot, for an application that needs what it refuses;
- * each one reopens that blind spot (sensor-shim/policy.c says which). */
+ * each one reopens that blind spot (sensor-shim/filter/policy.c says which). */
 enum fc_allow {
 	FC_ALLOW_IO_URING = 1U << 0,       /* io_uring_setup/enter/register */
 	FC_ALLOW_USER_NAMESPACE = 1U << 1, /* unshare/clone with CLONE_NEWUSER */

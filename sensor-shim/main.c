@@ -35,7 +35,7 @@
 #include "signals.h"
 #include "sink.h"
 #include "spawn.h"
-#include "spec_rules.h"
+#include "spec_concrete.h"
 #include "status.h"
 #include "task_meta.h"
 #include "trace_spec.h"
@@ -379,7 +379,7 @@ int main(int argc, char **argv)
 	static struct sensor s = { .fo.trace = FC_TRACE_WARN };
 	struct fc_err e = { 0 };
 	struct spec_ctx ctx = { 0 };
-	struct spec_rules rules = { 0 };
+	struct spec_concrete concrete = { 0 };
 	struct trace_spec spec = { 0 };
 	struct sock_fprog prog = { 0 };
 	struct spawned child = { 0 };
@@ -472,9 +472,9 @@ int main(int argc, char **argv)
 	every_open = reads_need_stops(&s, sink, &ctx);
 	if (rules_spec_build(&s.rules, s.fo.file_events == FC_FILE_EVENTS_ON, every_open,
 			     &spec, &e) < 0 ||
-	    spec_rules_build(&spec, &ctx, &rules, &e) < 0)
+	    spec_concrete_build(&spec, &ctx, &concrete, &e) < 0)
 		cannot_start(&s, e.msg);
-	if (s.fo.seccomp == FC_SECCOMP_ON && seccomp_filter_build(&rules, &prog, &e) < 0)
+	if (s.fo.seccomp == FC_SECCOMP_ON && seccomp_filter_build(&concrete, &prog, &e) < 0)
 		cannot_start(&s, e.msg);
 
 	req = (struct spawn_req){ s.path, s.argv, &s.saved,
@@ -510,7 +510,7 @@ int main(int argc, char **argv)
 	spawn_release(&child);
 
 	tc = (struct tracer_cfg){
-		.rules = &rules, .ctx = &ctx, .seccomp = s.fo.seccomp == FC_SECCOMP_ON,
+		.concrete = &concrete, .ctx = &ctx, .seccomp = s.fo.seccomp == FC_SECCOMP_ON,
 		.sink = sink, .ocsf = &s.ocsf, .app = child.pid, .sensor_exe = s.self_exe,
 		.ruleset = &s.rules, .mode = s.fo.mode, .id = &s.id,
 		.filter = s.fo.seccomp == FC_SECCOMP_ON ? &prog : NULL,
@@ -546,7 +546,7 @@ int main(int argc, char **argv)
 	left.left_threads = res.left_threads;
 	left.left_exec_bytes = res.left_exec_bytes;
 	sink_close(sink, detail, &left, SINK_CLOSE_MS);
-	spec_rules_free(&rules);
+	spec_concrete_free(&concrete);
 	rules_spec_free(&spec);
 	seccomp_filter_free(&prog);
 	free(s.tag_copy);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # suite-entrants.sh: processes that enter the container from outside (ECS
-# Exec, docker/podman exec, nsenter: sensor-shim/entrants.h). The sensor runs
+# Exec, docker/podman exec, nsenter: sensor-shim/trace/entrants.h). The sensor runs
 # as PID 1 of a new PID namespace around a sleeping application, as in a
 # container; `nsenter -t SENSOR -p -m` enters it the way runc exec does, with
 # real shells and programs. Each session runs natively first (the same

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# suite-guard.sh: the guard (sensor-shim/guard.h), attacked. Read-only
+# suite-guard.sh: the guard (sensor-shim/detect/guard.h), attacked. Read-only
 # opens are not stopped; a write lease on each file a read rule names makes
 # its openers sleep until the sensor has judged them. Each case is a real
 # read by a real process under the real sensor, natively first where the

@@ -735,7 +735,7 @@ nearmiss unreadable-arguments "sh -c with a 12 KiB script" -- exec /bin/sh -c @e
 prevent unreadable-arguments exec errno=EPERM "20 000 arguments refused" -- exec-many 20000 "$B/pre/true"
 prevent unreadable-arguments open errno=EPERM "the unmapped path refused" -- open-badptr
 
-# --seccomp=off matches the same rows in user space (spec_rules.c): the
+# --seccomp=off matches the same rows in user space (spec_concrete.c): the
 # same Findings and answers for the other paths, and the same near misses
 # (ftruncate to a size, a UDP datagram, a plain fork).
 PATHS=(link "$T/f" "$T/pl" + symlink /etc/passwd "$T/ps" + mknod "$T/pf" fifo + truncate "$T/f" 0 +
@@ -756,7 +756,7 @@ else
 fi
 : >"$T/f"
 chmod 644 "$T/f"
-# Identity by object, not by name (sensor-shim/identity.h).
+# Identity by object, not by name (sensor-shim/detect/identity.h).
 
 # Paths resolved against the tracee's root: chroot, where the application
 # keeps CAP_SYS_CHROOT (with a policy that takes it, --allow=chroot).

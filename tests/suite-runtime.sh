@@ -91,7 +91,7 @@ run_pair() {
 # BPF 39, CHECKPOINT_RESTORE 40) are dropped from the app, and the seccomp
 # filter sets NoNewPrivs and Seccomp; and stdout and stderr, when they are
 # a file, pipe or socket, reach the app as the write ends of the sensor's
-# log relay pipes (sensor-shim/relay.h): the same access, O_NONBLOCK and
+# log relay pipes (sensor-shim/supervise/relay.h): the same access, O_NONBLOCK and
 # close-on-exec, another object (its type, O_APPEND and inode are the
 # pipe's). A terminal is left alone and still compared whole.
 unsupervised() {

@@ -277,7 +277,7 @@ st = dict(l.split(":", 1) for l in open(sys.argv[1]) if ":" in l)
 # SYS_PTRACE, SYS_ADMIN, PERFMON, BPF, SYS_MODULE, SYS_RAWIO, DAC_READ_SEARCH,
 # SYS_CHROOT, SETFCAP, NET_RAW, NET_ADMIN, SYS_TIME, SYS_BOOT, LINUX_IMMUTABLE,
 # SYS_NICE, MAC_ADMIN, MAC_OVERRIDE, AUDIT_CONTROL, SYS_RESOURCE,
-# CHECKPOINT_RESTORE, SYS_PACCT (sensor-shim/protect.c says why)
+# CHECKPOINT_RESTORE, SYS_PACCT (sensor-shim/filter/protect.c says why)
 gone = [19, 21, 38, 39, 16, 17, 2, 18, 31, 13, 12, 25, 22, 9, 23, 33, 32, 30, 24, 40, 20]
 bad = [k for k in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")
        if any(int(st[k], 16) >> c & 1 for c in gone)]
@@ -291,7 +291,7 @@ else
 fi
 
 # ---------------------------------------------------------------------------
-# Integrity policies (sensor-shim/policy.h): refused in detect mode too,
+# Integrity policies (sensor-shim/filter/policy.h): refused in detect mode too,
 # each with a Finding of its id, applied (Denied/Blocked); the benign
 # neighbours run. tests/sensor/policy.c makes the calls.
 # pf NAME: the Findings as "rule applied event" lines, sorted.
@@ -707,6 +707,47 @@ else
 	not_ok "the app blinds the event stream: the harness failed"
 	diag "$T/blind.out"
 fi
+# The sensor's own log lines against a log pipe that nobody reads: a line
+# written into the full pipe used to hold the thread that wrote it, the
+# tracer itself or the guard's thread with the lock the tracer needs, and
+# with it every traced process until the log drained. With --trace=info
+# each Finding is a line; 3000 writes below /etc fill the 64 KiB pipe many
+# times over, and the application must still finish (the lines that do
+# not fit are lost, not waited for).
+if python3 - "$SENSOR" "$CID" "$T/logfull.events" >"$T/logfull.out" 2>&1 <<'EOF'
+import os, shutil, subprocess, sys, tempfile
+sensor, cid, events = sys.argv[1:4]
+d = tempfile.mkdtemp(prefix="fc-logfull.", dir="/etc")
+r, w = os.pipe()
+script = 'i=0; while [ $i -lt 3000 ]; do : > "$0/f$i"; i=$((i+1)); done; echo done'
+try:
+    p = subprocess.Popen([sensor, "--cid=" + cid, "--trace=info", "--sink=file:" + events, "--",
+                          "/bin/sh", "sh", "-c", script, d],
+                         stdout=subprocess.PIPE, stderr=w, stdin=subprocess.DEVNULL)
+    os.close(w)
+    try:
+        out, _ = p.communicate(timeout=90)
+        print("app:", out.decode().strip(), "rc:", p.returncode)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+        print("app: still running after 90 s")
+    os.set_blocking(r, False)
+    held = os.read(r, 1 << 20)
+    print("log pipe filled:", len(held) >= 60000, "rule lines in it:", held.count(b"write-below-etc") > 100)
+finally:
+    shutil.rmtree(d)
+EOF
+then
+	printf 'app: done rc: 0\nlog pipe filled: True rule lines in it: True\n' >"$T/logfull.want"
+	if cmp -s "$T/logfull.want" "$T/logfull.out"; then
+		ok "a log pipe nobody reads: the sensor's own lines (3000 Findings at --trace=info) never hold the application"
+	else
+		not_ok "a log pipe nobody reads holds the application" "$T/logfull.out"
+	fi
+else
+	not_ok "a log pipe nobody reads: the harness failed" "$T/logfull.out"
+fi
 if python3 - "$SENSOR" "$CID" "$APP" "$(command -v grep)" >"$T/bigf.out" 2>&1 <<'EOF'
 import json, os, subprocess, sys, threading
 sensor, cid, app, grep = sys.argv[1:5]
@@ -771,7 +812,7 @@ fi
 valid spy "spy: the events are OCSF"
 
 # ---------------------------------------------------------------------------
-# The log relay (sensor-shim/relay.h): the app's stdout and stderr are the
+# The log relay (sensor-shim/supervise/relay.h): the app's stdout and stderr are the
 # write ends of the sensor's relay pipes, never the log itself.
 #
 # The threat, adversarially. Natively a process that reopens its stderr for

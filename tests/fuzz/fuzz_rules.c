@@ -14,7 +14,7 @@
 
 #include "rules.h"
 #include "rules_spec.h"
-#include "spec_rules.h"
+#include "spec_concrete.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -110,18 +110,18 @@ static void check_spec(const struct ruleset *rs, int files)
 	static const struct spec_ctx ctx = { .pid = 4242, .pgid = 4240,
 					      .tids = { 4242, 4243 }, .n_tids = 2 };
 	struct trace_spec spec;
-	struct spec_rules r;
+	struct spec_concrete r;
 	struct fc_err e = { 0 };
 
 	if (rules_spec_build(rs, files, rules_spec_reads(rs) != READS_NONE, &spec, &e) < 0) {
 		fprintf(stderr, "an accepted set gives no trace spec: %s\n", e.msg);
 		abort();
 	}
-	if (spec_rules_build(&spec, &ctx, &r, &e) < 0) {
+	if (spec_concrete_build(&spec, &ctx, &r, &e) < 0) {
 		fprintf(stderr, "an accepted set gives no filter rules: %s\n", e.msg);
 		abort();
 	}
-	spec_rules_free(&r);
+	spec_concrete_free(&r);
 	rules_spec_free(&spec);
 }
 

@@ -21,7 +21,7 @@
       exactly when the mode is prevent and the action deny or kill, else
       action_id 3 (Observed) and disposition_id 15 (Detected); a non-empty
       evidences list. Prints problems, exits 1. A Finding of an integrity
-      policy (id integrity-*, sensor-shim/policy.c) is in no rules file: it
+      policy (id integrity-*, sensor-shim/filter/policy.c) is in no rules file: it
       is a deny applied in either mode, with a title, a technique and
       unmapped.syscall.
   findings.py dupkeys FILE

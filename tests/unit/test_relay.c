@@ -1,4 +1,4 @@
-/* test_relay.c: the log relay (sensor-shim/relay.c) in this process, under
+/* test_relay.c: the log relay (sensor-shim/supervise/relay.c) in this process, under
  * ASan and UBSan: fd 1 and fd 2 are pointed at a pipe, a file, a socket or
  * /dev/null for the moment relay_start looks at them (then given back, so
  * that these TAP lines reach the harness), and the test writes through

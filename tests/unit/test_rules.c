@@ -21,7 +21,7 @@
 #include "rules.h"
 #include "rules_spec.h"
 #include "seccomp_filter.h"
-#include "spec_rules.h"
+#include "spec_concrete.h"
 
 #define N_BUILTIN 29
 /* What --file-events=off takes away. */
@@ -1687,7 +1687,7 @@ static const struct filter_case {
 struct built {
 	struct ruleset rs;
 	struct trace_spec spec;
-	struct spec_rules r;
+	struct spec_concrete r;
 	struct sock_fprog prog;
 	int ok;
 };
@@ -1714,7 +1714,7 @@ static int build_set(enum set s, struct built *b)
 		unit_diag("%s", e.msg);
 		return -1;
 	}
-	if (spec_rules_build(&b->spec, &ctx, &b->r, &e) < 0) {
+	if (spec_concrete_build(&b->spec, &ctx, &b->r, &e) < 0) {
 		CHECK(0, "filter: the %s spec builds into rules", sets[s].name);
 		unit_diag("%s", e.msg);
 		return -1;
@@ -1731,7 +1731,7 @@ static int build_set(enum set s, struct built *b)
 static void free_set(struct built *b)
 {
 	seccomp_filter_free(&b->prog);
-	spec_rules_free(&b->r);
+	spec_concrete_free(&b->r);
 	rules_spec_free(&b->spec);
 	ruleset_free(&b->rs);
 }
@@ -1751,12 +1751,11 @@ static void check_spec(enum set s, const struct built *b)
 
 		/* A policy row needs no decoder: the tracer refuses it from
 		 * the registers (policy.h). */
-		if ((row->flags & SPEC_EXIT_STOP) ||
-		    (row->action == SPEC_TRACE && row->decoder == DEC_NONE &&
-		     !row->policy && strcmp(row->syscall, "pidfd_send_signal") != 0))
+		if (row->action == SPEC_TRACE && row->decoder == DEC_NONE &&
+		    !row->policy && strcmp(row->syscall, "pidfd_send_signal") != 0)
 			ok = 0;
 	}
-	CHECK(ok, "filter: %s: no row takes the exit stop, every stop has a decoder",
+	CHECK(ok, "filter: %s: every stop has a decoder (no row takes an exit stop: there is none)",
 	      sets[s].name);
 	CHECK(b->prog.len > 0 && b->prog.len < BPF_MAXINSNS,
 	      "filter: %s: %zu rows, %zu rules, %u BPF instructions (limit %d)",
@@ -1791,14 +1790,14 @@ static void test_filter(void)
 		got = run_bpf(&x->prog, &d);
 		action = got & SECCOMP_RET_ACTION_FULL;
 		data = got & SECCOMP_RET_DATA;
-		urow = spec_rules_match(&x->r, d.arch, (uint64_t)(uint32_t)nr, d.args);
+		urow = spec_concrete_match(&x->r, d.arch, (uint64_t)(uint32_t)nr, d.args);
 
 		/* The kernel's answer, and the row a stop reports must
 		 * apply to this call and be a stop. */
 		{
 			int is_trace = action == SECCOMP_RET_TRACE && data < x->spec.n &&
 				x->spec.rows[data].action == SPEC_TRACE &&
-				spec_rules_row_matches(&x->r, data, d.arch,
+				spec_concrete_row_matches(&x->r, data, d.arch,
 						       (uint64_t)(uint32_t)nr, d.args);
 			int is_eperm = action == SECCOMP_RET_TRACE && urow >= 0 &&
 				x->spec.rows[urow].policy;
@@ -1826,7 +1825,7 @@ static void test_filter(void)
 			break;
 		case TRACE:
 			user_ok = urow >= 0 && x->spec.rows[urow].action == SPEC_TRACE &&
-				  spec_rules_row_matches(&x->r, (size_t)urow, d.arch,
+				  spec_concrete_row_matches(&x->r, (size_t)urow, d.arch,
 							 (uint64_t)(uint32_t)nr, d.args);
 			break;
 		case EPERM_:

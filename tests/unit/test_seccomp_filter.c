@@ -18,7 +18,7 @@
 #include "falconctl_opts.h"
 #include "policy.h"
 #include "seccomp_filter.h"
-#include "spec_rules.h"
+#include "spec_concrete.h"
 #include "trace_spec.h"
 
 #define PID 4242
@@ -235,7 +235,7 @@ static uint32_t audit_arch_of(uint32_t token)
 }
 
 /* One golden row through the BPF program and the user-space matcher. */
-static void check_one(const struct spec_rules *r, const struct sock_fprog *prog,
+static void check_one(const struct spec_concrete *r, const struct sock_fprog *prog,
 		      const char *syscall, uint32_t token, const uint64_t *args,
 		      enum want want, const char *rowname, unsigned pol, const char *why)
 {
@@ -247,7 +247,7 @@ static void check_one(const struct spec_rules *r, const struct sock_fprog *prog,
 
 	memcpy(d.args, args, sizeof d.args);
 	got = run_bpf(prog, &d);
-	got_row = spec_rules_match(r, d.arch, (uint64_t)(uint32_t)nr, d.args);
+	got_row = spec_concrete_match(r, d.arch, (uint64_t)(uint32_t)nr, d.args);
 	switch (want) {
 	case ALLOW:
 		CHECK(got == SECCOMP_RET_ALLOW, "bpf: %s", why);
@@ -281,16 +281,16 @@ static void check_one(const struct spec_rules *r, const struct sock_fprog *prog,
 
 /* The default spec built and compiled for ctx; 0 or -1. */
 static int build(const struct trace_spec *spec, const struct spec_ctx *c,
-		 struct spec_rules *r, struct sock_fprog *prog)
+		 struct spec_concrete *r, struct sock_fprog *prog)
 {
 	struct fc_err e = { 0 };
 
-	if (!CHECK(spec_rules_build(spec, c, r, &e) == 0, "the spec builds into rules")) {
+	if (!CHECK(spec_concrete_build(spec, c, r, &e) == 0, "the spec builds into rules")) {
 		unit_diag("%s", e.msg);
 		return -1;
 	}
 	if (!CHECK(seccomp_filter_build(r, prog, &e) == 0, "the rules compile to BPF")) {
-		spec_rules_free(r);
+		spec_concrete_free(r);
 		unit_diag("%s", e.msg);
 		return -1;
 	}
@@ -301,7 +301,7 @@ static int build(const struct trace_spec *spec, const struct spec_ctx *c,
 
 static void test_golden(void)
 {
-	struct spec_rules r;
+	struct spec_concrete r;
 	struct sock_fprog prog;
 
 	if (build(&trace_spec_default, &ctx, &r, &prog) < 0)
@@ -314,7 +314,7 @@ static void test_golden(void)
 		struct sim_data d = { -1, AUDIT_ARCH_X86_64, 0, { 0 } };
 
 		CHECK(run_bpf(&prog, &d) == SECCOMP_RET_ALLOW, "bpf: syscall -1 is native");
-		CHECK(spec_rules_match(&r, AUDIT_ARCH_X86_64, (uint64_t)-1, d.args) < 0,
+		CHECK(spec_concrete_match(&r, AUDIT_ARCH_X86_64, (uint64_t)-1, d.args) < 0,
 		      "user space: syscall -1 is native");
 		/* Any other architecture is the compat-abi row too. */
 		d.nr = 59;
@@ -323,14 +323,14 @@ static void test_golden(void)
 		      "bpf: a foreign architecture stops at the compat-abi row");
 	}
 	seccomp_filter_free(&prog);
-	spec_rules_free(&r);
+	spec_concrete_free(&r);
 }
 
 /* --allow=compat-abi: today's behaviour, the same rows on every ABI. */
 static void test_allow_compat(void)
 {
 	struct spec_ctx c = ctx;
-	struct spec_rules r;
+	struct spec_concrete r;
 	struct sock_fprog prog;
 	static const uint64_t none[6], kill_sensor[6] = { I32(PID), 19 },
 		uring[6] = { 8 }, userns[6] = { CNU };
@@ -360,14 +360,14 @@ static void test_allow_compat(void)
 		      "compat-abi allowed: a foreign architecture kills the process");
 	}
 	seccomp_filter_free(&prog);
-	spec_rules_free(&r);
+	spec_concrete_free(&r);
 }
 
 /* --allow=io-uring,user-namespace lift exactly their rows. */
 static void test_allow_lifts(void)
 {
 	struct spec_ctx c = ctx;
-	struct spec_rules r;
+	struct spec_concrete r;
 	struct sock_fprog prog;
 	static const uint64_t uring[6] = { 8 }, userns[6] = { CNU }, untraced[6] = { CU },
 		listener[6] = { 1, 8 };
@@ -388,7 +388,7 @@ static void test_allow_lifts(void)
 	check_one(&r, &prog, "execve", SCMP_ARCH_X86, uring, POLICY, NULL,
 		  POLICY_COMPAT_ABI, "io-uring allowed: i386 is still compat-abi");
 	seccomp_filter_free(&prog);
-	spec_rules_free(&r);
+	spec_concrete_free(&r);
 }
 
 /* A rules' row without conditions (unshare, for namespace-unshare) hides
@@ -399,7 +399,7 @@ static void test_hidden_policy(void)
 {
 	struct spec_row *rows = calloc(trace_spec_default.n + 1, sizeof *rows);
 	struct trace_spec spec;
-	struct spec_rules r;
+	struct spec_concrete r;
 	struct sock_fprog prog;
 	static const uint64_t userns[6] = { CNU }, newns[6] = { CNNS };
 
@@ -418,10 +418,10 @@ static void test_hidden_policy(void)
 		      "the policy's");
 		check_one(&r, &prog, "unshare", SCMP_ARCH_X86_64, userns, POLICY, NULL,
 			  POLICY_USER_NAMESPACE, "the tracer's match finds the policy anyway");
-		CHECK(spec_rules_match(&r, AUDIT_ARCH_X86_64, (uint64_t)d.nr, newns) ==
+		CHECK(spec_concrete_match(&r, AUDIT_ARCH_X86_64, (uint64_t)d.nr, newns) ==
 		      (long)trace_spec_default.n, "unshare(CLONE_NEWNS) is the rules' row");
 		seccomp_filter_free(&prog);
-		spec_rules_free(&r);
+		spec_concrete_free(&r);
 	}
 	free(rows);
 }
@@ -430,14 +430,14 @@ static void test_hidden_policy(void)
 static void test_pid1(void)
 {
 	struct spec_ctx one = { .pid = 1, .pgid = 1, .tids = { 1, 7, 8 }, .n_tids = 3 };
-	struct spec_rules r;
+	struct spec_concrete r;
 	struct sock_fprog prog;
 	struct fc_err e = { 0 };
 	struct sim_data d = { 0, AUDIT_ARCH_X86_64, 0, { S64(-1), 15 } };
 
 	long row;
 
-	if (!CHECK(spec_rules_build(&trace_spec_default, &one, &r, &e) == 0 &&
+	if (!CHECK(spec_concrete_build(&trace_spec_default, &one, &r, &e) == 0 &&
 		   seccomp_filter_build(&r, &prog, &e) == 0, "PID 1: the spec builds"))
 		return unit_diag("%s", e.msg);
 	d.nr = seccomp_syscall_resolve_name("kill");
@@ -446,11 +446,11 @@ static void test_pid1(void)
 	d.args[0] = 1;
 	CHECK((run_bpf(&prog, &d) & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_TRACE,
 	      "PID 1: kill(1) stops");
-	row = spec_rules_match(&r, AUDIT_ARCH_X86_64, (uint64_t)d.nr, d.args);
+	row = spec_concrete_match(&r, AUDIT_ARCH_X86_64, (uint64_t)d.nr, d.args);
 	CHECK(row >= 0 && trace_spec_default.rows[row].policy == POLICY_SENSOR_TARGET,
 	      "PID 1: user space refuses kill(1) as integrity-sensor-target");
 	seccomp_filter_free(&prog);
-	spec_rules_free(&r);
+	spec_concrete_free(&r);
 }
 
 /* A spec with a bad row is refused with its name. */
@@ -464,12 +464,12 @@ static void test_bad_spec(void)
 		  { { .arg = 6, .mask = 1 } }, "x" },
 	};
 	struct trace_spec s1 = { bad_name, 1, 0 }, s2 = { bad_arg, 1, 0 };
-	struct spec_rules r;
+	struct spec_concrete r;
 	struct fc_err e = { 0 };
 
-	CHECK(spec_rules_build(&s1, &ctx, &r, &e) < 0 && strstr(e.msg, "no_such_syscall"),
+	CHECK(spec_concrete_build(&s1, &ctx, &r, &e) < 0 && strstr(e.msg, "no_such_syscall"),
 	      "a row naming an unknown syscall is refused by name");
-	CHECK(spec_rules_build(&s2, &ctx, &r, &e) < 0 && strstr(e.msg, "argument 6"),
+	CHECK(spec_concrete_build(&s2, &ctx, &r, &e) < 0 && strstr(e.msg, "argument 6"),
 	      "a row naming argument 6 is refused");
 }
 
@@ -501,26 +501,26 @@ static void test_not_equal(void)
 		  "an address above 4 GiB stops (all 64 bits compared)" },
 	};
 	struct trace_spec s = { ne, 1, 0 }, bad = { masked, 1, 0 };
-	struct spec_rules r;
+	struct spec_concrete r;
 	struct sock_fprog prog;
 	struct fc_err e = { 0 };
 
-	if (!CHECK(spec_rules_build(&s, &ctx, &r, &e) == 0 &&
+	if (!CHECK(spec_concrete_build(&s, &ctx, &r, &e) == 0 &&
 		   seccomp_filter_build(&r, &prog, &e) == 0, "NE: the spec builds"))
 		return unit_diag("%s", e.msg);
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		int nr = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, "sendto");
 		struct sim_data d = { nr, cases[i].arch, 0, { 3, 0x1000, 1, 0, cases[i].addr, 16 } };
 		uint32_t got = run_bpf(&prog, &d) & SECCOMP_RET_ACTION_FULL;
-		long row = spec_rules_match(&r, d.arch, (uint64_t)(uint32_t)nr, d.args);
+		long row = spec_concrete_match(&r, d.arch, (uint64_t)(uint32_t)nr, d.args);
 
 		CHECK(got == cases[i].want, "NE: bpf: %s", cases[i].why);
 		CHECK((row == 0) == (cases[i].want == SECCOMP_RET_TRACE), "NE: user space: %s",
 		      cases[i].why);
 	}
 	seccomp_filter_free(&prog);
-	spec_rules_free(&r);
-	CHECK(spec_rules_build(&bad, &ctx, &r, &e) < 0 && strstr(e.msg, "not equal"),
+	spec_concrete_free(&r);
+	CHECK(spec_concrete_build(&bad, &ctx, &r, &e) < 0 && strstr(e.msg, "not equal"),
 	      "NE: a masked \"not equal\" is refused");
 }
 

@@ -31,10 +31,3 @@ struct verdict verdict_for(const struct ruleset *rs, enum fc_mode mode,
 	}
 	return v;
 }
-
-void verdict_at_exit(pid_t tid, size_t row, int64_t rval)
-{
-	(void)tid;
-	(void)row;
-	(void)rval;
-}

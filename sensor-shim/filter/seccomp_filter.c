@@ -50,7 +50,7 @@ static int export_program(scmp_filter_ctx ctx, struct sock_fprog *prog,
 	return 0;
 }
 
-int seccomp_filter_build(const struct spec_rules *r, struct sock_fprog *prog,
+int seccomp_filter_build(const struct spec_concrete *r, struct sock_fprog *prog,
 			 struct fc_err *e)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
@@ -100,7 +100,7 @@ int seccomp_filter_build(const struct spec_rules *r, struct sock_fprog *prog,
 		int arc;
 
 		for (unsigned c = 0; c < rule->n_cond; c++)
-			/* SPEC_NE compares all 64 bits (spec_rules_build). */
+			/* SPEC_NE compares all 64 bits (spec_concrete_build). */
 			cmp[c] = rule->cond[c].op == SPEC_NE ?
 				(struct scmp_arg_cmp){ rule->cond[c].arg, SCMP_CMP_NE,
 						       rule->cond[c].value, 0 } :

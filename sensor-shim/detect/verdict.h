@@ -41,9 +41,4 @@ struct verdict verdict_for(const struct ruleset *rs, enum fc_mode mode,
 /* Whether the rule's action was applied under mode. */
 int verdict_applies(const struct rule *r, enum fc_mode mode);
 
-/* The exit of a syscall whose row asked for it: rval is the return value
- * (-errno on failure). No rule needs one today: the seam is kept for
- * rules on results. */
-void verdict_at_exit(pid_t tid, size_t row, int64_t rval);
-
 #endif

@@ -26,7 +26,7 @@
 #include <time.h>
 
 #include "rules.h"
-#include "tracee_mem.h"
+#include "tstrv.h"
 
 /* Inodes kept in each map: bounded, so a rules file with a glob that
  * matches the whole disk costs a warning, not the sensor's memory. */

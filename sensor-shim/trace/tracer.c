@@ -28,8 +28,8 @@
 /* Resumes a stopped task; sig is re-injected (0: none). */
 static void resume(struct tracer *tr, const struct thread *t, pid_t tid, int sig)
 {
-	int want_exit = t && (t->flags & (THR_WANT_EXIT | THR_UNFILTERED));
-	enum __ptrace_request req = !tr->cfg->seccomp || want_exit ?
+	int unfiltered = t && (t->flags & THR_UNFILTERED);
+	enum __ptrace_request req = !tr->cfg->seccomp || unfiltered ?
 		PTRACE_SYSCALL : PTRACE_CONT;
 
 	/* The signal travels as ptrace's data pointer. */
@@ -198,10 +198,10 @@ static void on_seccomp(struct tracer *tr, struct thread *t, pid_t tid)
 	 * newest filter's data wins when both trace; and libseccomp lets a
 	 * row without conditions hide a policy's conditional row of the same
 	 * syscall. So the syscall is matched again in user space, which
-	 * takes the policies first (spec_rules.h): a syscall of ours is
+	 * takes the policies first (spec_concrete.h): a syscall of ours is
 	 * judged whatever the data says, and one no row of ours matches
 	 * (stopped for the application's filter alone) runs on. */
-	row = spec_rules_match(tr->cfg->rules, info.arch, info.seccomp.nr,
+	row = spec_concrete_match(tr->cfg->concrete, info.arch, info.seccomp.nr,
 			       info.seccomp.args);
 	if (row < 0)
 		return;
@@ -232,17 +232,17 @@ static void on_guard_stop(struct tracer *tr, struct thread *t, pid_t tid)
 
 	if (regs_interrupted_syscall(tid, &ev.nr, ev.args) < 0)
 		return;
-	row = spec_rules_match(tr->cfg->rules, ev.arch, ev.nr, ev.args);
+	row = spec_concrete_match(tr->cfg->concrete, ev.arch, ev.nr, ev.args);
 	if (row < 0 && (ev.nr == SYS_open || ev.nr == SYS_openat)) {
 		ev.spec = ev.nr == SYS_open ? &ro_open : &ro_openat;
 		tr->obs.ino = 0;
 		v = judge_decide(tr, t, &ev);
 		judge_apply(t, tid, &ev, v);
-	} else if (row >= 0 && decode_is_file(tr->cfg->rules->spec->rows[row].decoder)) {
+	} else if (row >= 0 && decode_is_file(tr->cfg->concrete->spec->rows[row].decoder)) {
 		struct observe_proc who = judge_who_is(tr, t, tid);
 
 		ev.row = (size_t)row;
-		ev.spec = &tr->cfg->rules->spec->rows[row];
+		ev.spec = &tr->cfg->concrete->spec->rows[row];
 		judge_decode(tr, &ev);
 		if (observe(&ev, &who, tr->cfg->id, &tr->obs) < 0)
 			tr->obs.ino = 0;
@@ -306,8 +306,8 @@ static int take_filter(struct tracer *tr, struct thread *t, pid_t tid)
 }
 
 /* A syscall-entry or -exit stop: every syscall with --seccomp=off or of
- * a thread without the filter, and the exits that rows asked for.
- * Returns 1 when the caller is to resume the thread. */
+ * a thread without the filter (PTRACE_SYSCALL stops at exits too, which
+ * need nothing). Returns 1 when the caller is to resume the thread. */
 static int on_syscall_stop(struct tracer *tr, struct thread *t, pid_t tid)
 {
 	struct __ptrace_syscall_info info;
@@ -316,13 +316,6 @@ static int on_syscall_stop(struct tracer *tr, struct thread *t, pid_t tid)
 	/* NOLINTNEXTLINE(performance-no-int-to-ptr): the size is the addr */
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, (void *)sizeof info, &info) <= 0)
 		return 1;
-	if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
-		if (t && (t->flags & THR_WANT_EXIT)) {
-			t->flags &= ~THR_WANT_EXIT;
-			verdict_at_exit(tid, t->exit_row, info.exit.rval);
-		}
-		return 1;
-	}
 	if (info.op != PTRACE_SYSCALL_INFO_ENTRY)
 		return 1;
 	if (t && (t->flags & THR_UNFILTERED)) {
@@ -333,7 +326,7 @@ static int on_syscall_stop(struct tracer *tr, struct thread *t, pid_t tid)
 	} else if (tr->cfg->seccomp) {
 		return 1;
 	}
-	row = spec_rules_match(tr->cfg->rules, info.arch, info.entry.nr,
+	row = spec_concrete_match(tr->cfg->concrete, info.arch, info.entry.nr,
 			       info.entry.args);
 	if (row >= 0)
 		judge_entry(tr, t, tid, (size_t)row, info.arch, info.entry.nr,

@@ -236,7 +236,7 @@ struct verdict judge_decide(struct tracer *tr, const struct thread *t,
 void judge_entry(struct tracer *tr, struct thread *t, pid_t tid, size_t row,
 		 uint32_t arch, uint64_t nr, const uint64_t *args)
 {
-	const struct spec_row *spec = &tr->cfg->rules->spec->rows[row];
+	const struct spec_row *spec = &tr->cfg->concrete->spec->rows[row];
 	struct sys_event ev = { .tid = tid, .row = row, .spec = spec, .arch = arch,
 				.nr = nr };
 	struct verdict v;
@@ -269,9 +269,5 @@ void judge_entry(struct tracer *tr, struct thread *t, pid_t tid, size_t row,
 		}
 		else
 			exec_info_free(ev.u.exec);
-	}
-	if (t && v.kind == VERDICT_ALLOW && (spec->flags & SPEC_EXIT_STOP)) {
-		t->flags |= THR_WANT_EXIT;
-		t->exit_row = row;
 	}
 }

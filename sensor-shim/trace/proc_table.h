@@ -56,8 +56,6 @@ struct proc {
 	struct proc *next;
 };
 
-#define THR_WANT_EXIT 0x1U       /* resume with PTRACE_SYSCALL: the spec
-				  * wants this syscall's exit stop */
 #define THR_UNFILTERED 0x2U      /* no sensor filter yet (filter_inject.h):
 				  * resumed with PTRACE_SYSCALL, every
 				  * syscall judged at its entry stop */
@@ -67,7 +65,6 @@ struct thread {
 	pid_t tid;
 	pid_t tgid;
 	unsigned flags;
-	size_t exit_row;         /* THR_WANT_EXIT: the spec row */
 	struct exec_info *pending; /* an execve seen at entry, not yet done */
 	struct thread *next;
 };

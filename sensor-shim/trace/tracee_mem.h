@@ -21,13 +21,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "tstrv.h"
+
 #define TMEM_PAGE 4096U
 #define TMEM_CACHE_PAGES 8
 
-#define ARGV_MAX_ENTRIES 16384      /* argv entries kept */
-#define ARGV_MAX_ENTRY (128 * 1024) /* bytes kept of each entry: MAX_ARG_STRLEN */
-#define ARGV_MAX_TOTAL (256 * 1024) /* bytes kept of all entries */
-#define ARGV_COUNT_MAX (1U << 20)   /* entries counted past those kept */
 #define PATH_MAX_KEPT 4096          /* bytes kept of a path argument */
 #define TMEM_BUDGET (16U << 20)     /* bytes read from a tracee per decode */
 
@@ -50,38 +48,6 @@ struct tmem {
 	unsigned char page[TMEM_CACHE_PAGES][TMEM_PAGE];
 };
 
-/* What became of one string. */
-#define TSTR_NULL 0x1U      /* the pointer was NULL */
-#define TSTR_FAULT 0x2U     /* unreadable memory before the terminator */
-#define TSTR_TRUNC 0x4U     /* longer than the cap: cut */
-
-/* What became of an array. */
-#define TSTRV_NULL 0x1U         /* the array pointer was NULL */
-#define TSTRV_FAULT 0x2U        /* the array ran into unreadable memory */
-#define TSTRV_ENTRIES_CUT 0x4U  /* more entries than ARGV_MAX_ENTRIES */
-#define TSTRV_BYTES_CUT 0x8U    /* an entry or the total was cut */
-#define TSTRV_COUNT_CUT 0x10U   /* more than ARGV_COUNT_MAX entries */
-#define TSTRV_BAD_ENTRY 0x20U   /* an entry was unreadable */
-
-/* A string array as kept: entries are stored back to back in buf, each
- * one NUL-terminated, entry i at buf + off[i] with length len[i]. flags
- * holds TSTRV_*, eflags[i] the entry's TSTR_*. */
-struct tstrv {
-	char *buf;
-	size_t used, cap;
-	uint32_t off[ARGV_MAX_ENTRIES];
-	uint32_t len[ARGV_MAX_ENTRIES];
-	unsigned char eflags[ARGV_MAX_ENTRIES];
-	size_t n;                /* entries kept */
-	uint64_t count;          /* entries the array has (up to ARGV_COUNT_MAX) */
-	unsigned flags;
-};
-
-/* An empty array, buf NULL. Its entry tables (144 KiB) are not cleared:
- * only entries below n are ever read, and clearing them cost each execve
- * more than reading its arguments. */
-void tstrv_init(struct tstrv *v);
-
 /* A reader over src with a fresh cache and budget. */
 void tmem_init(struct tmem *m, struct tmem_src src);
 
@@ -98,8 +64,6 @@ unsigned tmem_string(struct tmem *m, uint64_t addr, char *buf, size_t cap,
  * addr and the strings they point at, within the ARGV_* caps. Returns 0,
  * or -1 when out of memory (v->flags then still says what was read). */
 int tmem_strv(struct tmem *m, uint64_t addr, unsigned ptr_size, struct tstrv *v);
-
-void tstrv_free(struct tstrv *v);
 
 /* The source for a live, stopped tracee: process_vm_readv, falling back to
  * PTRACE_PEEKDATA when the tracee is not dumpable (EPERM) and the sensor

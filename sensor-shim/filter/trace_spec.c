@@ -36,21 +36,23 @@
 		     .mask = (b), .value = (b) }
 
 /* A policy row: stopped, refused by the tracer with a Finding. */
-#define POLICY(name, pol, why, n, ...) \
-	{ name, SPEC_TRACE, 0, 0, pol, DEC_NONE, n, { __VA_ARGS__ }, why }
+#define POLICY(name, pol, reason, n, ...) \
+	{ .syscall = (name), .action = SPEC_TRACE, .policy = (pol), .decoder = DEC_NONE, \
+	  .n_cond = (n), .cond = { __VA_ARGS__ }, .why = (reason) }
 #define AT_SENSOR(name, why, n, ...) POLICY(name, POLICY_SENSOR_TARGET, why, n, __VA_ARGS__)
 
 static const struct spec_row rows[] = {
-	{ "execve", SPEC_TRACE, 0, 0, 0, DEC_EXECVE, 0, { { 0 } },
-	  "Process Activity: Launch (argv before the new image replaces it)" },
-	{ "execveat", SPEC_TRACE, 0, 0, 0, DEC_EXECVEAT, 0, { { 0 } },
-	  "Process Activity: Launch, fexecve and friends" },
+	{ .syscall = "execve", .action = SPEC_TRACE, .decoder = DEC_EXECVE,
+	  .why = "Process Activity: Launch (argv before the new image replaces it)" },
+	{ .syscall = "execveat", .action = SPEC_TRACE, .decoder = DEC_EXECVEAT,
+	  .why = "Process Activity: Launch, fexecve and friends" },
 
 	/* Another syscall table is a second set of numbers for every rule:
 	 * the filter returns this row for any architecture but the native
 	 * one (libseccomp's bad-architecture action), and for x32 numbers. */
-	{ "i386 or x32 syscall", SPEC_TRACE, 0, SPEC_FOREIGN_ABI, POLICY_COMPAT_ABI,
-	  DEC_NONE, 0, { { 0 } }, "a syscall of the i386 (int $0x80) or x32 ABI" },
+	{ .syscall = "i386 or x32 syscall", .action = SPEC_TRACE, .flags = SPEC_FOREIGN_ABI,
+	  .policy = POLICY_COMPAT_ABI, .decoder = DEC_NONE,
+	  .why = "a syscall of the i386 (int $0x80) or x32 ABI" },
 
 	/* Out of the traced tree, or around the filter. */
 	POLICY("clone", POLICY_UNTRACED_CLONE,
@@ -171,19 +173,21 @@ static const struct spec_row rows[] = {
 
 	/* A pidfd can also be an open("/proc/PID") directory, which BPF
 	 * cannot see through: the tracer resolves the fd (protect.c). */
-	{ "pidfd_send_signal", SPEC_TRACE, 0, 0, 0, DEC_PIDFD_SEND_SIGNAL, 0,
-	  { { 0 } }, "a signal to the sensor through a pidfd" },
+	{ .syscall = "pidfd_send_signal", .action = SPEC_TRACE,
+	  .decoder = DEC_PIDFD_SEND_SIGNAL, .why = "a signal to the sensor through a pidfd" },
 	/* kill(-1, sig) reaches every process but init and the caller: the
 	 * sensor too when it is not PID 1. The tracer sends it itself to the
 	 * others (tracer.c); not a Finding: shutdown scripts do it. */
-	{ "kill", SPEC_TRACE, 0, 0, 0, DEC_KILL_ALL, 1, { INT_ARG(0, SPEC_VAL_BROADCAST) },
-	  "kill(-1, sig): the tracer sends it to every traced process but the caller" },
+	{ .syscall = "kill", .action = SPEC_TRACE, .decoder = DEC_KILL_ALL, .n_cond = 1,
+	  .cond = { INT_ARG(0, SPEC_VAL_BROADCAST) },
+	  .why = "kill(-1, sig): the tracer sends it to every traced process but the caller" },
 	/* clone3's flags are in a struct, out of the filter's reach (so
 	 * CLONE_UNTRACED and CLONE_NEWUSER would pass): ENOSYS in the kernel,
 	 * no stop, as Docker's default profile does; glibc and musl then fall
 	 * back to clone, whose flags the rows above see. */
-	{ "clone3", SPEC_DENY, ENOSYS, 0, 0, DEC_NONE, 0, { { 0 } },
-	  "clone3: ENOSYS, so that libc falls back to clone" },
+	{ .syscall = "clone3", .action = SPEC_DENY, .err = ENOSYS, .decoder = DEC_NONE,
+	  .why = "clone3: ENOSYS, so that libc falls back to clone" },
 };
 
-const struct trace_spec trace_spec_default = { rows, sizeof rows / sizeof *rows, 0 };
+const struct trace_spec trace_spec_default = { .rows = rows,
+						.n = sizeof rows / sizeof *rows };

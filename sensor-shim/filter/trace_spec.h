@@ -2,7 +2,7 @@
  * syscall, optional conditions on argument values, and an action: stop the
  * tracee for the tracer (RET_TRACE, and optionally the exit stop too), or
  * fail the syscall in the kernel. seccomp_filter.c compiles rows into BPF;
- * spec_rules.c evaluates the same rows in user space (--seccomp=off, tests).
+ * spec_concrete.c evaluates the same rows in user space (--seccomp=off, tests).
  * The rule engine will generate rows; trace_spec.c holds today's. */
 #ifndef FC_TRACE_SPEC_H
 #define FC_TRACE_SPEC_H
@@ -75,7 +75,6 @@ struct spec_cond {
 };
 
 #define SPEC_MAX_COND 3
-#define SPEC_EXIT_STOP 0x1U      /* also stop at exit: the result is needed */
 #define SPEC_FOREIGN_ABI 0x2U    /* the row is every syscall of an ABI other
 				  * than the native one (i386 int $0x80 and
 				  * x32 on x86-64, arm on arm64), whatever
@@ -87,7 +86,7 @@ struct spec_row {
 	const char *syscall;     /* libseccomp's name for it */
 	enum spec_action action;
 	int err;                 /* SPEC_DENY: the errno the caller sees */
-	unsigned flags;          /* SPEC_EXIT_STOP, SPEC_FOREIGN_ABI */
+	unsigned flags;          /* SPEC_FOREIGN_ABI */
 	unsigned char policy;    /* enum policy_id (policy.h): the row is a
 				  * refusal in both modes with a Finding;
 				  * 0 for none */

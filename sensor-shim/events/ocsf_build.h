@@ -16,7 +16,7 @@
 #define OCSF_LINE_MAX (512U * 1024U)
 
 /* Bytes of an argument vector, and of a command line, that one event
- * carries. The rules see all that tracee_mem.h keeps (256 KiB); an event
+ * carries. The rules see all that tstrv.h keeps (256 KiB); an event
  * with all of it, escaped, would pass OCSF_LINE_MAX and be dropped, and
  * padding the arguments would then hide a Launch and its Findings. */
 #define OCSF_ARGV_EMIT (16U * 1024U)

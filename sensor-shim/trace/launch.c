@@ -159,10 +159,8 @@ struct thread *launch_on_exec(struct tracer *tr, struct thread *t, pid_t tid)
 	}
 	if (!t)
 		t = tr_adopt(tr, tid);
-	if (t) {
+	if (t)
 		tr_drop_pending(tr, t);
-		t->flags &= ~THR_WANT_EXIT;
-	}
 
 	if (procfs_status(tid, &st) < 0) {
 		st.ppid = 0;

@@ -30,12 +30,12 @@
 #include <linux/filter.h>
 
 #include "err.h"
-#include "spec_rules.h"
+#include "spec_concrete.h"
 
 /* Compiles r into *prog (free with seccomp_filter_free). TRACE rules
  * return SECCOMP_RET_TRACE with the row index as data, which the tracer
  * reads with PTRACE_GETEVENTMSG. Fails with FC_ERR_SYSTEM. */
-int seccomp_filter_build(const struct spec_rules *r, struct sock_fprog *prog,
+int seccomp_filter_build(const struct spec_concrete *r, struct sock_fprog *prog,
 			 struct fc_err *e);
 
 void seccomp_filter_free(struct sock_fprog *prog);

@@ -27,7 +27,7 @@
 
 #include "activity.h"
 #include "err.h"
-#include "spec_rules.h"
+#include "spec_concrete.h"
 #include "syscall_decode.h"
 #include "verdict.h"
 

@@ -9,8 +9,8 @@
  *   it stopped, and SIGCONT resumes it as job control expects;
  * - PTRACE_EVENT_SECCOMP (RET_TRACE from the filter, data = spec row) or,
  *   with --seccomp=off, a syscall-entry-stop that the spec matches: decode,
- *   ask for a verdict (verdict.h), apply it; the exit stop is taken only
- *   when the row asks for it;
+ *   ask for a verdict (verdict.h), apply it; no exit stop is taken (no
+ *   event or rule needs a syscall's result);
  * - PTRACE_EVENT_FORK/VFORK/CLONE: record the new task (which the kernel
  *   has attached already); its first stop may arrive before this event;
  * - PTRACE_EVENT_EXEC: Process Activity Launch; the event message gives
@@ -43,7 +43,7 @@
 #include "identity.h"
 #include "rules.h"
 #include "sink.h"
-#include "spec_rules.h"
+#include "spec_concrete.h"
 
 /* The options every tracee gets; PTRACE_O_TRACEEXIT is added when the
  * spec asks for exit events (SPEC_EXIT_EVENTS). */
@@ -53,7 +53,7 @@
 	 PTRACE_O_EXITKILL)
 
 struct tracer_cfg {
-	const struct spec_rules *rules;
+	const struct spec_concrete *concrete;
 	const struct spec_ctx *ctx;
 	int seccomp;             /* 0: --seccomp=off, PTRACE_SYSCALL everywhere */
 	struct sink *sink;

@@ -103,25 +103,6 @@ unsigned tmem_string(struct tmem *m, uint64_t addr, char *buf, size_t cap,
 	}
 }
 
-static int reserve(struct tstrv *v, size_t need)
-{
-	size_t cap = v->cap ? v->cap : 256;
-	char *grown;
-
-	if (v->used + need <= v->cap)
-		return 0;
-	while (cap < v->used + need)
-		cap *= 2;
-	if (cap > ARGV_MAX_TOTAL)
-		cap = ARGV_MAX_TOTAL;
-	grown = realloc(v->buf, cap);
-	if (!grown)
-		return -1;
-	v->buf = grown;
-	v->cap = cap;
-	return 0;
-}
-
 /* tmem_string into v's buffer at v->used, growing it as the string is
  * read (a cap of 128 KiB is not reserved up front for every entry). */
 static int strv_entry(struct tmem *m, uint64_t addr, size_t cap, struct tstrv *v,
@@ -131,7 +112,7 @@ static int strv_entry(struct tmem *m, uint64_t addr, size_t cap, struct tstrv *v
 
 	*len = 0;
 	*ef = 0;
-	if (reserve(v, 1) < 0)
+	if (tstrv_reserve(v, 1) < 0)
 		return -1;
 	v->buf[v->used] = '\0';
 	if (addr == 0) {
@@ -161,7 +142,7 @@ static int strv_entry(struct tmem *m, uint64_t addr, size_t cap, struct tstrv *v
 			n = cap - got;
 			cut = 1;
 		}
-		if (reserve(v, got + n + 1) < 0)
+		if (tstrv_reserve(v, got + n + 1) < 0)
 			return -1;
 		memcpy(v->buf + v->used + got, page + off, n);
 		got += n;
@@ -237,21 +218,6 @@ int tmem_strv(struct tmem *m, uint64_t addr, unsigned ptr_size, struct tstrv *v)
 		v->used += len + 1;
 	}
 	return 0;
-}
-
-void tstrv_init(struct tstrv *v)
-{
-	v->buf = NULL;
-	v->used = v->cap = v->n = 0;
-	v->count = 0;
-	v->flags = 0;
-}
-
-void tstrv_free(struct tstrv *v)
-{
-	free(v->buf);
-	v->buf = NULL;
-	v->used = v->cap = v->n = 0;
 }
 
 /* PTRACE_PEEKDATA a word at a time: slow, for tracees that are not

@@ -1,11 +1,11 @@
-/* spec_rules.h: a trace spec made concrete for one running sensor: the
+/* spec_concrete.h: a trace spec made concrete for one running sensor: the
  * sensor facts (its pid, threads, group) filled into the conditions, and
  * every row resolved to syscall numbers for each architecture a process
  * may use (x86-64 also runs i386 and x32 code; arm64 runs arm). The same
  * rules feed the BPF compiler (seccomp_filter.c) and the user-space
  * matcher below, so that --seccomp=off decides exactly as the filter. */
-#ifndef FC_SPEC_RULES_H
-#define FC_SPEC_RULES_H
+#ifndef FC_SPEC_CONCRETE_H
+#define FC_SPEC_CONCRETE_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -58,7 +58,7 @@ struct spec_nr {
 	size_t rule;
 };
 
-struct spec_rules {
+struct spec_concrete {
 	const struct trace_spec *spec;
 	struct spec_rule *rules;
 	size_t n;
@@ -75,10 +75,10 @@ size_t spec_arches(uint32_t arch[SPEC_MAX_ARCH]);
 
 /* Fills the rules. Fails with FC_ERR_SYSTEM (memory) or FC_ERR_INPUT (a
  * row names a syscall libseccomp does not know, or an argument > 5). */
-int spec_rules_build(const struct trace_spec *spec, const struct spec_ctx *ctx,
-		     struct spec_rules *out, struct fc_err *e);
+int spec_concrete_build(const struct trace_spec *spec, const struct spec_ctx *ctx,
+		     struct spec_concrete *out, struct fc_err *e);
 
-void spec_rules_free(struct spec_rules *r);
+void spec_concrete_free(struct spec_concrete *r);
 
 /* The row that (arch, nr, args) matches, or -1: the syscall is neither
  * traced nor refused. arch is an AUDIT_ARCH_* value. The first row in the
@@ -86,13 +86,13 @@ void spec_rules_free(struct spec_rules *r);
  * (policies) before the rules', so that a policy holds whichever row the
  * filter reported (libseccomp lets a row without conditions hide the
  * conditional rows of the same syscall). */
-long spec_rules_match(const struct spec_rules *r, uint32_t arch, uint64_t nr,
+long spec_concrete_match(const struct spec_concrete *r, uint32_t arch, uint64_t nr,
 		      const uint64_t args[6]);
 
 /* Whether row applies to (arch, nr, args): the check of a seccomp stop's
  * data. Rows may overlap (a chmod to 0755 meets the rows of three exec
  * bits), and the filter may report any of the rows that match. */
-int spec_rules_row_matches(const struct spec_rules *r, size_t row, uint32_t arch,
+int spec_concrete_row_matches(const struct spec_concrete *r, size_t row, uint32_t arch,
 			   uint64_t nr, const uint64_t args[6]);
 
 /* Whether (arch, nr) is a syscall of a foreign ABI as the filter sees

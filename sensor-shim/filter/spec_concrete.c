@@ -1,6 +1,6 @@
-/* spec_rules.c: filling a trace spec with this sensor's facts, and the
+/* spec_concrete.c: filling a trace spec with this sensor's facts, and the
  * user-space twin of the BPF filter. */
-#include "spec_rules.h"
+#include "spec_concrete.h"
 
 #include <linux/audit.h>
 #include <seccomp.h>
@@ -77,7 +77,7 @@ static int row_uses_tid(const struct spec_row *row)
 	return 0;
 }
 
-static int add_nrs(struct spec_rules *r, const uint32_t *arch, size_t n_arch,
+static int add_nrs(struct spec_concrete *r, const uint32_t *arch, size_t n_arch,
 		   const char *name, size_t rule, struct fc_err *e)
 {
 	for (size_t a = 0; a < n_arch; a++) {
@@ -101,13 +101,13 @@ static int lifted(const struct spec_row *row, const struct spec_ctx *ctx)
 	return row->policy && (ctx->lifted & (1U << row->policy));
 }
 
-int spec_rules_build(const struct trace_spec *spec, const struct spec_ctx *ctx,
-		     struct spec_rules *out, struct fc_err *e)
+int spec_concrete_build(const struct trace_spec *spec, const struct spec_ctx *ctx,
+		     struct spec_concrete *out, struct fc_err *e)
 {
 	const uint32_t *arch = out->arch;
 	size_t n_arch;
 
-	*out = (struct spec_rules){ .spec = spec, .foreign_row = -1 };
+	*out = (struct spec_concrete){ .spec = spec, .foreign_row = -1 };
 	out->n_arch = spec_arches(out->arch);
 	/* With a foreign-ABI row the filter keeps the native architecture
 	 * only: everything else is that row, whatever its number. */
@@ -126,12 +126,12 @@ int spec_rules_build(const struct trace_spec *spec, const struct spec_ctx *ctx,
 		if ((row->flags & SPEC_FOREIGN_ABI) || lifted(row, ctx))
 			continue;
 		if (seccomp_syscall_resolve_name(row->syscall) == __NR_SCMP_ERROR) {
-			spec_rules_free(out);
+			spec_concrete_free(out);
 			return fc_fail(e, FC_ERR_INPUT, "trace spec row %zu: libseccomp "
 				       "does not know the syscall \"%s\"", i, row->syscall);
 		}
 		if (row->n_cond > SPEC_MAX_COND) {
-			spec_rules_free(out);
+			spec_concrete_free(out);
 			return fc_fail(e, FC_ERR_INPUT, "trace spec row %zu (%s): more "
 				       "than %d conditions", i, row->syscall, SPEC_MAX_COND);
 		}
@@ -142,13 +142,13 @@ int spec_rules_build(const struct trace_spec *spec, const struct spec_ctx *ctx,
 
 			for (unsigned c = 0; c < row->n_cond; c++) {
 				if (row->cond[c].arg > 5) {
-					spec_rules_free(out);
+					spec_concrete_free(out);
 					return fc_fail(e, FC_ERR_INPUT, "trace spec row %zu "
 						       "(%s): argument %u does not exist", i,
 						       row->syscall, row->cond[c].arg);
 				}
 				if (row->cond[c].op == SPEC_NE && row->cond[c].mask != ~0ULL) {
-					spec_rules_free(out);
+					spec_concrete_free(out);
 					return fc_fail(e, FC_ERR_INPUT, "trace spec row %zu "
 						       "(%s): a \"not equal\" condition must "
 						       "compare all 64 bits", i, row->syscall);
@@ -164,14 +164,14 @@ int spec_rules_build(const struct trace_spec *spec, const struct spec_ctx *ctx,
 				continue;
 			grown = realloc(out->rules, (out->n + 1) * sizeof *out->rules);
 			if (!grown) {
-				spec_rules_free(out);
+				spec_concrete_free(out);
 				return fc_fail(e, FC_ERR_SYSTEM, "out of memory for the "
 					       "trace rules");
 			}
 			out->rules = grown;
 			out->rules[out->n] = rule;
 			if (add_nrs(out, arch, n_arch, row->syscall, out->n, e) < 0) {
-				spec_rules_free(out);
+				spec_concrete_free(out);
 				return -1;
 			}
 			out->n++;
@@ -180,7 +180,7 @@ int spec_rules_build(const struct trace_spec *spec, const struct spec_ctx *ctx,
 	return 0;
 }
 
-void spec_rules_free(struct spec_rules *r)
+void spec_concrete_free(struct spec_concrete *r)
 {
 	free(r->rules);
 	free(r->nrs);
@@ -242,7 +242,7 @@ void spec_foreign_name(uint32_t arch, uint64_t nr, char *buf, size_t len)
 	free(name);
 }
 
-long spec_rules_match(const struct spec_rules *r, uint32_t arch, uint64_t nr,
+long spec_concrete_match(const struct spec_concrete *r, uint32_t arch, uint64_t nr,
 		      const uint64_t args[6])
 {
 	if (r->foreign_row >= 0 && spec_is_foreign(arch, nr))
@@ -254,7 +254,7 @@ long spec_rules_match(const struct spec_rules *r, uint32_t arch, uint64_t nr,
 	return -1;
 }
 
-int spec_rules_row_matches(const struct spec_rules *r, size_t row, uint32_t arch,
+int spec_concrete_row_matches(const struct spec_concrete *r, size_t row, uint32_t arch,
 			   uint64_t nr, const uint64_t args[6])
 {
 	if (r->foreign_row >= 0 && spec_is_foreign(arch, nr))

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "tracee_mem.h"
+#include "tstrv.h"
 
 struct proc_status {
 	pid_t tgid;

@@ -22,7 +22,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "tracee_mem.h"
+#include "tstrv.h"
 
 /* The OCSF schema version the events follow. */
 #define OCSF_VERSION "1.9.0-dev"

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "tracee_mem.h"
+#include "tstrv.h"
 
 struct stat;
 
