@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_keyset.h"
 #include "utf8.h"
 
 struct parser {
@@ -307,62 +308,6 @@ static int parse_literal(struct parser *ps, struct jv *v, const char *word,
 	return 0;
 }
 
-/* Duplicate keys in big objects: an open-addressing table of key indices,
- * so that a hostile document cannot make the check quadratic. Small
- * objects, the usual case, are compared in a loop without it. */
-#define KEYSET_FROM 8
-
-struct keyset {
-	size_t *slot; /* index + 1, 0 when empty */
-	size_t mask;
-};
-
-static size_t key_hash(const char *k)
-{
-	uint64_t h = 14695981039346656037ULL; /* FNV-1a */
-
-	for (; *k; k++)
-		h = (h ^ (unsigned char)*k) * 1099511628211ULL;
-	return (size_t)h;
-}
-
-/* 1 if keys[n] repeats one of keys[0..n), 0 if not, -1 out of memory. */
-static int keyset_dup(struct keyset *ks, char **keys, size_t n)
-{
-	size_t h;
-
-	if (n < KEYSET_FROM) {
-		for (size_t k = 0; k < n; k++)
-			if (strcmp(keys[k], keys[n]) == 0)
-				return 1;
-		return 0;
-	}
-	/* Kept at most half full. */
-	if (!ks->slot || (n + 1) * 2 > ks->mask + 1) {
-		size_t cap = ks->slot ? (ks->mask + 1) * 2 : KEYSET_FROM * 4;
-		size_t *slot;
-
-		if (cap > SIZE_MAX / sizeof *slot)
-			return -1;
-		slot = calloc(cap, sizeof *slot);
-		if (!slot)
-			return -1;
-		free(ks->slot);
-		ks->slot = slot;
-		ks->mask = cap - 1;
-		for (size_t k = 0; k < n; k++) {
-			for (h = key_hash(keys[k]) & ks->mask; slot[h]; h = (h + 1) & ks->mask)
-				;
-			slot[h] = k + 1;
-		}
-	}
-	for (h = key_hash(keys[n]) & ks->mask; ks->slot[h]; h = (h + 1) & ks->mask)
-		if (strcmp(keys[ks->slot[h] - 1], keys[n]) == 0)
-			return 1;
-	ks->slot[h] = n + 1;
-	return 0;
-}
-
 /* Room for one more member: capacities double, so that a long array costs
  * O(n) copying in all. */
 static int grow(struct jv *v, size_t *cap, int with_keys)
@@ -620,59 +565,4 @@ struct jv *jparse(const char *text, size_t len, struct jparse_err *err)
 bad:
 	jv_free(root);
 	return NULL;
-}
-
-/* The members of v, not v itself: arrays hold their elements inline. The
- * recursion is as deep as the tree, which jparse bounds. */
-/* NOLINTNEXTLINE(misc-no-recursion): trees come from jparse, depth <= 32. */
-static void free_members(struct jv *v)
-{
-	switch (v->type) {
-	case JV_STRING:
-		free(v->str);
-		break;
-	case JV_ARRAY:
-	case JV_OBJECT:
-		for (size_t k = 0; k < v->n; k++) {
-			free_members(&v->items[k]);
-			if (v->keys)
-				free(v->keys[k]);
-		}
-		free(v->items);
-		free(v->keys);
-		break;
-	default:
-		break;
-	}
-}
-
-void jv_free(struct jv *v)
-{
-	if (!v)
-		return;
-	free_members(v);
-	free(v);
-}
-
-const struct jv *jv_get(const struct jv *o, const char *key)
-{
-	if (!o || !key || o->type != JV_OBJECT)
-		return NULL;
-	for (size_t k = 0; k < o->n; k++)
-		if (strcmp(o->keys[k], key) == 0)
-			return &o->items[k];
-	return NULL;
-}
-
-const char *jv_type_name(enum jv_type t)
-{
-	switch (t) {
-	case JV_NULL: return "null";
-	case JV_BOOL: return "boolean";
-	case JV_NUMBER: return "number";
-	case JV_STRING: return "string";
-	case JV_ARRAY: return "array";
-	case JV_OBJECT: return "object";
-	}
-	return "value";
 }
