@@ -14,7 +14,7 @@
 # Workloads (bench/tracer_work.c times each from inside, so that starting the
 # tracer is not counted):
 # 1. getppid loop: 2 000 000 getppid() syscalls, none of them traced; the
-#    price is the seccomp filter alone (FACTS.md 5: about 1.22 for a null
+#    price is the seccomp filter alone (about 1.2 for a null
 #    syscall under any filter).
 # 2. fork+exec of /bin/true, 2000 times: each costs the tracer a fork
 #    event, the child's first stop, the execve seccomp stop, the exec event,
@@ -25,7 +25,7 @@
 #    untraced writes, closes and utimensats. Each stop wakes the sensor,
 #    and then the application again, on another CPU when one is idle: the
 #    row is run again with everything on one CPU (taskset), where a stop
-#    costs what FACTS.md 5 measures, and with --file-events=off.
+#    costs least, and with --file-events=off.
 # Then the floor (bench/floor.c): the same tar -x under a supervisor that
 # does the least any judge of a path can (stop each open for writing, read
 # its path, let it go), by ptrace and by seccomp user notification, beside

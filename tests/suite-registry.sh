@@ -220,7 +220,7 @@ SAYS=('neither|no (ENTRYPOINT|entrypoint).*(CMD|cmd)')
 expect_fail "image config without a \"config\" object: error says it has neither" \
 	'2|3' "$D/no-config.json" "${PLAIN[@]}"
 
-# ---- how the definition combines with the image (FACTS.md section 2) -----
+# ---- how the definition combines with the image (moby's merge rules) -----
 
 def "$D/cmd-def.json" X86_64 app "$(img "$P" both)" - '["serve","--port","8080"]'
 expect_ok "definition command, no entryPoint: image ENTRYPOINT + definition command, image CMD dropped" \

@@ -17,7 +17,7 @@ E2E_TAG=e2e-$$
 
 # Wherever the callers run it, podman gets runc (crun fails here with
 # "cgroups in hybrid mode not supported") and no default ulimits (runc cannot
-# raise RLIMIT_NOFILE here): FACTS.md section 7.
+# raise RLIMIT_NOFILE here), as found on the development machines.
 e2e_podman_setup() {
 	mkdir -p "$E2E_WORK"
 	cat > "$E2E_WORK/containers.conf" <<-'EOF'

@@ -8,7 +8,7 @@ tests/suite-registry.sh.
 
   check.py verify DEF PATCHED IMAGES_JSON
       For every container of DEF, computes the argv Docker would run for
-      the unpatched definition (moby's merge rules, FACTS.md section 2,
+      the unpatched definition (moby's merge rules, daemon/commit.go,
       with ENTRYPOINT/CMD from IMAGES_JSON, the table mkimages.py wrote)
       and checks that the patched container runs the same thing through
       the launcher: entryPoint is FC_LAUNCHER, FALCON_APP_ENTRYPOINT is

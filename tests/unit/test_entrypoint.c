@@ -1,5 +1,5 @@
-/* test_entrypoint.c: Docker's merge rules (moby daemon/commit.go, merge();
- * FACTS.md section 2) as one table covering every combination of the
+/* test_entrypoint.c: Docker's merge rules (moby daemon/commit.go, merge())
+ * as one table covering every combination of the
  * definition's entryPoint and command (absent, [], non-empty) and the
  * image's Entrypoint and Cmd (null, non-empty). */
 #include "unit.h"
