@@ -274,6 +274,18 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000U + (uint64_t)ts.tv_nsec / 1000000U;
 }
 
+/* Frees the nodes from first up to (not including) stop, and their lines. */
+static void free_nodes(struct node *first, const struct node *stop)
+{
+	while (first != stop) {
+		struct node *next = first->next;
+
+		free(first->line);
+		free(first);
+		first = next;
+	}
+}
+
 /* Writes lines taken off the queue, outside the lock, in batches. The
  * lines stay allocated until their batch is written. */
 static void write_all(struct sink *s, struct node *n, int *broken,
@@ -285,25 +297,14 @@ static void write_all(struct sink *s, struct node *n, int *broken,
 	while (n) {
 		if (batch_add(s, &b, n->line, n->len, n->seq) < 0) {
 			batch_flush(s, &b, broken, errors);
-			while (first != n) {
-				struct node *next = first->next;
-
-				free(first->line);
-				free(first);
-				first = next;
-			}
+			free_nodes(first, n);
+			first = n;
 			continue; /* an empty batch takes any line */
 		}
 		n = n->next;
 	}
 	batch_flush(s, &b, broken, errors);
-	while (first) {
-		struct node *next = first->next;
-
-		free(first->line);
-		free(first);
-		first = next;
-	}
+	free_nodes(first, NULL);
 }
 
 /* Appends a node with the next sequence number; the lock is held. */
